@@ -1,0 +1,134 @@
+/**
+ * A real upstream on 127.0.0.1 for integration and e2e tests (the outside world, not a mock).
+ * Endpoints:
+ *   ANY  /echo/**            → 200 JSON {method, path, rawQuery, headers, body}
+ *   GET  /slow?ms=N          → waits N ms, then 200 "slow"
+ *   GET  /slow-headers?ms=N  → sends nothing for N ms (slow-loris upstream)
+ *   GET  /garbage            → writes bytes that are not HTTP and closes
+ *   GET  /redirect           → 302 to /echo/redirected
+ *   GET  /status/{code}      → that status, JSON body
+ *   GET  /stream?chunks=N&interval=ms → N chunks, `interval` ms apart
+ *   GET  /hop                → a response carrying hop-by-hop headers
+ *   GET  /hits/{tag}         → {"hits": n}: requests seen carrying `x-test-tag: tag`
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+
+export interface UpstreamServer {
+  port: number
+  close(): Promise<void>
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = []
+    req.on('data', (c: Buffer) => chunks.push(c))
+    req.on('end', () => resolve(Buffer.concat(chunks)))
+    req.on('error', reject)
+  })
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+
+export async function startUpstream(port = 0): Promise<UpstreamServer> {
+  const hits = new Map<string, number>()
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const url = new URL(req.url ?? '/', 'http://upstream')
+    const tag = req.headers['x-test-tag']
+    if (typeof tag === 'string' && !url.pathname.startsWith('/hits/')) {
+      hits.set(tag, (hits.get(tag) ?? 0) + 1)
+    }
+    const body = await readBody(req)
+    const path = url.pathname
+    if (path.startsWith('/hits/')) {
+      res.writeHead(200, { 'content-type': 'application/json' })
+      res.end(JSON.stringify({ hits: hits.get(decodeURIComponent(path.slice(6))) ?? 0 }))
+      return
+    }
+    if (path === '/slow') {
+      await sleep(Number(url.searchParams.get('ms') ?? '1000'))
+      res.writeHead(200, { 'content-type': 'text/plain' })
+      res.end('slow')
+      return
+    }
+    if (path === '/slow-headers') {
+      await sleep(Number(url.searchParams.get('ms') ?? '1000'))
+      res.writeHead(200)
+      res.end('late')
+      return
+    }
+    if (path === '/garbage') {
+      res.socket?.end('this is not HTTP at all\r\n\x00\x01\x02')
+      return
+    }
+    if (path === '/redirect') {
+      res.writeHead(302, { location: `http://127.0.0.1:${String(server.address() && (server.address() as AddressInfo).port)}/echo/redirected` })
+      res.end()
+      return
+    }
+    if (path.startsWith('/status/')) {
+      const code = Number(path.slice(8))
+      res.writeHead(code, { 'content-type': 'application/json' })
+      res.end(JSON.stringify({ status: code }))
+      return
+    }
+    if (path === '/stream') {
+      const chunks = Number(url.searchParams.get('chunks') ?? '3')
+      const interval = Number(url.searchParams.get('interval') ?? '100')
+      res.writeHead(200, { 'content-type': 'text/plain' })
+      for (let i = 0; i < chunks; i++) {
+        res.write(`chunk-${String(i)}\n`)
+        await sleep(interval)
+      }
+      res.end()
+      return
+    }
+    if (path === '/hop') {
+      res.writeHead(200, {
+        'content-type': 'text/plain',
+        connection: 'close, x-upstream-private',
+        'x-upstream-private': 'secret',
+        'keep-alive': 'timeout=5',
+        'proxy-authenticate': 'Basic',
+        'x-kept': 'yes',
+      })
+      res.end('hop')
+      return
+    }
+    // default: echo
+    res.writeHead(200, { 'content-type': 'application/json', 'x-upstream': 'echo' })
+    res.end(
+      JSON.stringify({
+        method: req.method,
+        path,
+        rawQuery: url.search.slice(1),
+        headers: req.headers,
+        body: body.toString('utf8'),
+      })
+    )
+  }
+  const server: Server = createServer((req, res) => {
+    handle(req, res).catch(() => {
+      res.destroy()
+    })
+  })
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve))
+  const address = server.address() as AddressInfo
+  return {
+    port: address.port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections()
+        server.close(() => resolve())
+      }),
+  }
+}
+
+/** A loopback port with nothing listening (for "connection refused"). */
+export async function findClosedPort(): Promise<number> {
+  const probe = createServer()
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve))
+  const port = (probe.address() as AddressInfo).port
+  await new Promise<void>((resolve) => probe.close(() => resolve()))
+  return port
+}
