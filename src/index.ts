@@ -1,9 +1,25 @@
-/** Worker entry: one Hono app serves the admin plane (admin host only) and the data plane. */
+/**
+ * Worker entry. One Hono app: the admin plane answers only on ADMIN_HOSTNAME; every other host
+ * is the data plane (`{apiId}.{EXECUTE_API_DOMAIN}` or a custom domain name).
+ */
 import { Hono } from 'hono'
+import { adminApp } from './admin'
 import type { GatewayEnv } from './env'
+import { handleDataPlane } from './pipeline/data-plane'
+import { classifyHost } from './routing/host'
 
 const app = new Hono<GatewayEnv>()
 
-app.all('*', (c) => c.json({ message: 'Not Found' }, 404))
+app.all('*', (c) => {
+  const host = c.req.header('host') ?? new URL(c.req.url).host
+  const target = classifyHost(host, c.env)
+  if (target.kind === 'admin') return adminApp.fetch(c.req.raw, c.env, c.executionCtx)
+  if (target.kind === 'invalid') {
+    return c.json({ message: 'Bad Request' }, 400, { 'x-amzn-ErrorType': 'BadRequestException' })
+  }
+  const domainName =
+    target.kind === 'custom' ? target.hostname : `${target.apiId}.${c.env.EXECUTE_API_DOMAIN}`
+  return handleDataPlane(c.req.raw, c.env, c.executionCtx, target, domainName)
+})
 
 export default app

@@ -1,0 +1,86 @@
+/**
+ * Per-request facts of the admin plane (request id, authenticated principal, the capped body),
+ * kept beside Hono's context so that resource modules typed `Hono<GatewayEnv>` (v1 and v2) can
+ * read them without sharing a Variables type.
+ */
+import type { Context } from 'hono'
+import { AdminError } from './errors'
+
+/** AWS caps API import bodies at a few MB; 6 MiB also bounds what SigV4 hashing reads. */
+export const MAX_ADMIN_BODY_BYTES = 6 * 1024 * 1024
+
+export interface AdminRequestInfo {
+  requestId: string
+  /** Admin access key id, or "bearer"; null until authentication succeeded. */
+  principal: string | null
+}
+
+const infos = new WeakMap<Request, AdminRequestInfo>()
+
+/** The admin facts of this request (created on first use). */
+export function adminRequest(c: Context): AdminRequestInfo {
+  let info = infos.get(c.req.raw)
+  if (info === undefined) {
+    info = { requestId: crypto.randomUUID(), principal: null }
+    infos.set(c.req.raw, info)
+  }
+  return info
+}
+
+function tooLarge(): AdminError {
+  return new AdminError(
+    'RequestTooLargeException',
+    `Request body exceeds ${String(MAX_ADMIN_BODY_BYTES)} bytes`
+  )
+}
+
+/** Refuses a declared Content-Length above the cap before anything reads the body. */
+export function checkDeclaredLength(c: Context): void {
+  const declared = c.req.header('content-length')
+  if (declared !== undefined && /^\d+$/.test(declared) && Number(declared) > MAX_ADMIN_BODY_BYTES) {
+    throw tooLarge()
+  }
+}
+
+async function readCapped(stream: ReadableStream<Uint8Array> | null): Promise<Uint8Array> {
+  if (stream === null) return new Uint8Array(0)
+  const reader = stream.getReader()
+  const chunks: Uint8Array[] = []
+  let size = 0
+  for (;;) {
+    const { done, value } = await reader.read()
+    if (done) break
+    size += value.byteLength
+    if (size > MAX_ADMIN_BODY_BYTES) {
+      await reader.cancel()
+      throw tooLarge()
+    }
+    chunks.push(value)
+  }
+  const out = new Uint8Array(size)
+  let offset = 0
+  for (const chunk of chunks) {
+    out.set(chunk, offset)
+    offset += chunk.byteLength
+  }
+  return out
+}
+
+/**
+ * The request body, read once with the size cap (a chunked body without Content-Length is
+ * counted as it streams). The bytes are also handed to Hono's body cache, so `c.req.text()` /
+ * `c.req.json()` keep working in handlers after authentication read the body.
+ */
+export async function adminBody(c: Context): Promise<Uint8Array> {
+  const cached = c.req.bodyCache.arrayBuffer
+  if (cached !== undefined) return new Uint8Array(await cached)
+  const bytes = await readCapped(c.req.raw.body)
+  const buffer = bytes.slice().buffer
+  c.req.bodyCache.arrayBuffer = Promise.resolve(buffer)
+  return bytes
+}
+
+/** The body as UTF-8 text (invalid sequences are replaced, as JSON parsing will then refuse). */
+export async function adminBodyText(c: Context): Promise<string> {
+  return new TextDecoder().decode(await adminBody(c))
+}

@@ -1,0 +1,86 @@
+/**
+ * The one place integrations call `fetch`: timeout via AbortController, redirects never
+ * followed, failures mapped to gateway response types with the cause kept for the log only
+ * (SECURITY: no upstream host or error text on the wire), hop-by-hop headers stripped from the
+ * response, body streamed through untouched.
+ */
+import { GatewayError } from '../errors/gateway-error'
+import type { RequestContext } from '../pipeline/types'
+import { isNullBodyStatus, stripHopByHop } from './headers'
+
+/** What an integration sends upstream. */
+export interface UpstreamRequest {
+  readonly url: string
+  readonly method: string
+  readonly headers: Headers
+  readonly body: ReadableStream | ArrayBuffer | Uint8Array | string | null
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error)
+}
+
+/**
+ * Runs `send` with an abort signal that fires after `timeoutMs`. The timer covers the time to
+ * the response head (AWS: the integration timeout ends when the response starts); a streamed
+ * body is not cut afterwards. Throws INTEGRATION_TIMEOUT or INTEGRATION_FAILURE.
+ */
+export async function withTimeout(
+  ctx: RequestContext,
+  timeoutMs: number,
+  send: (signal: AbortSignal) => Promise<Response>
+): Promise<Response> {
+  const controller = new AbortController()
+  let timedOut = false
+  const timer = setTimeout(() => {
+    timedOut = true
+    controller.abort(new Error(`integration timeout after ${String(timeoutMs)} ms`))
+  }, timeoutMs)
+  const started = Date.now()
+  try {
+    const response = await send(controller.signal)
+    ctx.log.integrationStatus = response.status
+    return response
+  } catch (error) {
+    if (error instanceof GatewayError) throw error
+    if (timedOut) {
+      throw new GatewayError('INTEGRATION_TIMEOUT', {
+        reason: `no response within ${String(timeoutMs)} ms`,
+      })
+    }
+    throw new GatewayError('INTEGRATION_FAILURE', {
+      reason: `upstream request failed: ${describe(error)}`,
+      cause: error,
+    })
+  } finally {
+    clearTimeout(timer)
+    ctx.log.integrationLatencyMs = Date.now() - started
+  }
+}
+
+/** Sends `upstream` with `fetch` and returns the upstream response, cleaned for the client. */
+export async function sendUpstream(
+  ctx: RequestContext,
+  upstream: UpstreamRequest,
+  timeoutMs: number
+): Promise<Response> {
+  const response = await withTimeout(ctx, timeoutMs, (signal) =>
+    fetch(upstream.url, {
+      method: upstream.method,
+      headers: upstream.headers,
+      body: upstream.body,
+      // AWS: redirects go back to the client as they are; following one would let an upstream
+      // steer the gateway to any host (SSRF).
+      redirect: 'manual',
+      signal,
+    })
+  )
+  const headers = new Headers(response.headers)
+  stripHopByHop(headers)
+  const noBody = isNullBodyStatus(response.status) || upstream.method === 'HEAD'
+  return new Response(noBody ? null : response.body, {
+    status: response.status,
+    statusText: response.statusText,
+    headers,
+  })
+}
