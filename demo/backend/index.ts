@@ -13,7 +13,9 @@ function isProxyEvent(value: unknown): value is ProxyEvent {
   if (typeof value !== 'object' || value === null) return false
   const v = value as Record<string, unknown>
   const hasContext = typeof v.requestContext === 'object' && v.requestContext !== null
-  return hasContext && (v.version === '2.0' ? typeof v.rawPath === 'string' : typeof v.path === 'string')
+  return (
+    hasContext && (v.version === '2.0' ? typeof v.rawPath === 'string' : typeof v.path === 'string')
+  )
 }
 
 function lambdaContext(event: ProxyEvent): LambdaContext {

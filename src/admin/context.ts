@@ -13,6 +13,8 @@ export interface AdminRequestInfo {
   requestId: string
   /** Admin access key id, or "bearer"; null until authentication succeeded. */
   principal: string | null
+  /** The body, once read under the cap. */
+  body?: Uint8Array
 }
 
 const infos = new WeakMap<Request, AdminRequestInfo>()
@@ -68,16 +70,13 @@ async function readCapped(stream: ReadableStream<Uint8Array> | null): Promise<Ui
 
 /**
  * The request body, read once with the size cap (a chunked body without Content-Length is
- * counted as it streams). The bytes are also handed to Hono's body cache, so `c.req.text()` /
- * `c.req.json()` keep working in handlers after authentication read the body.
+ * counted as it streams). The raw stream is consumed: admin handlers read the body only through
+ * this function (or `adminBodyText`), never `c.req.text()` / `c.req.json()`.
  */
 export async function adminBody(c: Context): Promise<Uint8Array> {
-  const cached = c.req.bodyCache.arrayBuffer
-  if (cached !== undefined) return new Uint8Array(await cached)
-  const bytes = await readCapped(c.req.raw.body)
-  const buffer = bytes.slice().buffer
-  c.req.bodyCache.arrayBuffer = Promise.resolve(buffer)
-  return bytes
+  const info = adminRequest(c)
+  info.body ??= await readCapped(c.req.raw.body)
+  return info.body
 }
 
 /** The body as UTF-8 text (invalid sequences are replaced, as JSON parsing will then refuse). */

@@ -38,7 +38,10 @@ interface ParsedAuthorization {
 
 const encoder = new TextEncoder()
 
-function fail(type: 'IncompleteSignatureException' | 'InvalidSignatureException', m: string): never {
+function fail(
+  type: 'IncompleteSignatureException' | 'InvalidSignatureException',
+  m: string
+): never {
   throw new AdminError(type, m)
 }
 
@@ -128,7 +131,14 @@ function canonicalHeaderValue(req: SigV4Request, name: string): string | null {
 function amzDateToMs(value: string): number | null {
   const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(value)
   if (m === null) return null
-  const ms = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), +(m[4] ?? 0), +(m[5] ?? 0), +(m[6] ?? 0))
+  const ms = Date.UTC(
+    Number(m[1]),
+    Number(m[2]) - 1,
+    Number(m[3]),
+    +(m[4] ?? 0),
+    +(m[5] ?? 0),
+    +(m[6] ?? 0)
+  )
   return Number.isNaN(ms) ? null : ms
 }
 
@@ -164,7 +174,11 @@ async function constantTimeEqual(a: string, b: string): Promise<boolean> {
  * Verifies a SigV4-signed request. Returns the access key id (the audit principal) or throws an
  * `AdminError` with AWS's type: IncompleteSignature / UnrecognizedClient / InvalidSignature.
  */
-export async function verifySigV4(req: SigV4Request, keys: SigV4Keys, now: number): Promise<string> {
+export async function verifySigV4(
+  req: SigV4Request,
+  keys: SigV4Keys,
+  now: number
+): Promise<string> {
   const auth = parseAuthorization(req.headers.get('authorization') ?? '')
   if (!(await constantTimeEqual(auth.accessKeyId, keys.accessKeyId))) {
     throw new AdminError(
@@ -181,7 +195,10 @@ export async function verifySigV4(req: SigV4Request, keys: SigV4Keys, now: numbe
     return fail('InvalidSignatureException', 'Credential scope does not match X-Amz-Date.')
   }
   if (auth.service !== ADMIN_SIGNING_SERVICE) {
-    return fail('InvalidSignatureException', `Credential should be scoped to correct service: '${ADMIN_SIGNING_SERVICE}'.`)
+    return fail(
+      'InvalidSignatureException',
+      `Credential should be scoped to correct service: '${ADMIN_SIGNING_SERVICE}'.`
+    )
   }
   const signed = auth.signedHeaders
   if (!signed.includes('host') || !signed.includes('x-amz-date')) {
@@ -190,13 +207,17 @@ export async function verifySigV4(req: SigV4Request, keys: SigV4Keys, now: numbe
   const headerLines: string[] = []
   for (const name of signed) {
     const value = name === name.toLowerCase() ? canonicalHeaderValue(req, name) : null
-    if (value === null) return fail('InvalidSignatureException', `Signed header '${name}' is missing.`)
+    if (value === null)
+      return fail('InvalidSignatureException', `Signed header '${name}' is missing.`)
     headerLines.push(`${name}:${value}\n`)
   }
   const payloadHash = await sha256Hex(req.body)
   const declared = req.headers.get('x-amz-content-sha256')
   if (declared !== null && declared.toLowerCase() !== payloadHash) {
-    return fail('InvalidSignatureException', 'The provided x-amz-content-sha256 does not match the request body.')
+    return fail(
+      'InvalidSignatureException',
+      'The provided x-amz-content-sha256 does not match the request body.'
+    )
   }
   const canonicalRequest = [
     req.method.toUpperCase(),
@@ -207,7 +228,9 @@ export async function verifySigV4(req: SigV4Request, keys: SigV4Keys, now: numbe
     declared ?? payloadHash,
   ].join('\n')
   const scope = `${auth.date}/${auth.region}/${auth.service}/aws4_request`
-  const stringToSign = ['AWS4-HMAC-SHA256', amzDate, scope, await sha256Hex(canonicalRequest)].join('\n')
+  const stringToSign = ['AWS4-HMAC-SHA256', amzDate, scope, await sha256Hex(canonicalRequest)].join(
+    '\n'
+  )
   let key = await hmac(encoder.encode(`AWS4${keys.secretAccessKey}`), auth.date)
   for (const part of [auth.region, auth.service, 'aws4_request']) key = await hmac(key, part)
   const expected = toHex(await hmac(key, stringToSign))

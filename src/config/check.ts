@@ -1,27 +1,102 @@
 /**
- * Write-time checks for config documents: schema + semantic validation and a compile dry run
- * (route table, integrations, SSRF after stage-variable substitution). The admin API calls these
- * before writing anything; the edge loader runs the same checks when it loads a document.
- * PROVISIONAL: the lead is wiring this to config/validate.ts and pipeline/build.ts.
+ * Write-time checks for config documents: schema + semantic validation (config/validate.ts) and
+ * a compile dry run of what the edge will build (route table, integrations, SSRF after stage
+ * variable substitution). The admin API calls these before writing anything, so a document it
+ * accepts is one the edge can serve.
  */
-import type { ApiConfig, DomainNameConfig, StageConfig } from './types'
-import type { Result } from '../result'
-import { ok } from '../result'
+import { buildIntegration } from '../integrations'
+import { compileVariant } from '../pipeline/build'
+import { err, ok, type Result } from '../result'
+import { compileRouteTable } from '../routing/route-table'
+import { KV_KEYS, readRaw } from '../storage/config-store'
+import type { ApiConfig, DomainNameConfig, RouteConfig, StageConfig } from './types'
+import { parseDocument } from './parse-document'
+import {
+  validateApiConfig,
+  validateDomainNameConfig,
+  validateStageConfig,
+  type ConfigIssue,
+} from './validate'
 
-/** A problem in a config document: JSON Pointer path + human-readable reason. */
-export interface ConfigIssue {
-  path: string
-  message: string
+export type { ConfigIssue } from './validate'
+
+const PROBE_ROUTE: RouteConfig = { id: 'check', routeKey: '$default' }
+
+/** Problems the edge would hit building this API (beyond what the schema says). */
+export function compileIssues(api: ApiConfig): ConfigIssue[] {
+  const issues: ConfigIssue[] = []
+  const table = compileRouteTable(api.routes, api.protocolType)
+  if (!table.ok) {
+    for (const issue of table.error) {
+      issues.push({
+        path: `/routes/${String(issue.index)}/routeKey`,
+        message: `${issue.routeKey}: ${issue.message}`,
+      })
+    }
+  }
+  api.integrations.forEach((integration, index) => {
+    // URIs built from stage variables are checked per stage (checkStageDeployable).
+    if (integration.integrationUri?.includes('${stageVariables.') === true) return
+    const route = api.routes.find((r) => r.integrationId === integration.id) ?? PROBE_ROUTE
+    const built = buildIntegration(integration, { api, route, stageVariables: {} })
+    if (!built.ok) issues.push({ path: `/integrations/${String(index)}`, message: built.error })
+  })
+  return issues
 }
 
 export function checkApiConfig(doc: unknown): Result<ApiConfig, ConfigIssue[]> {
-  return ok(doc as ApiConfig)
+  const validated = validateApiConfig(doc)
+  if (!validated.ok) return validated
+  const issues = compileIssues(validated.value)
+  return issues.length === 0 ? validated : err(issues)
 }
 
 export function checkStageConfig(doc: unknown): Result<StageConfig, ConfigIssue[]> {
-  return ok(doc as StageConfig)
+  return validateStageConfig(doc)
 }
 
 export function checkDomainNameConfig(doc: unknown): Result<DomainNameConfig, ConfigIssue[]> {
-  return ok(doc as DomainNameConfig)
+  return validateDomainNameConfig(doc)
+}
+
+/**
+ * Compile the deployment(s) a stage points at with the stage's variables, as the edge will:
+ * catches stage variables that make a URI invalid or point it at a private host.
+ */
+export async function checkStageDeployable(
+  kv: KVNamespace,
+  stage: StageConfig
+): Promise<Result<StageConfig, ConfigIssue[]>> {
+  const targets: { deploymentId: string; vars: Record<string, string>; path: string }[] = []
+  const vars = stage.variables ?? {}
+  if (stage.deploymentId !== undefined) {
+    targets.push({ deploymentId: stage.deploymentId, vars, path: '/deploymentId' })
+  }
+  const canary = stage.canarySettings
+  if (canary !== undefined) {
+    targets.push({
+      deploymentId: canary.deploymentId,
+      vars: { ...vars, ...canary.stageVariableOverrides },
+      path: '/canarySettings/deploymentId',
+    })
+  }
+  const issues: ConfigIssue[] = []
+  for (const target of targets) {
+    const text = await readRaw(kv, KV_KEYS.deployment(stage.apiId, target.deploymentId))
+    if (text === null) {
+      issues.push({ path: target.path, message: `deployment ${target.deploymentId} not found` })
+      continue
+    }
+    const deployment = parseDocument('deployment', text)
+    if (!deployment.ok) {
+      issues.push({ path: target.path, message: deployment.error })
+      continue
+    }
+    const compiled = compileVariant(deployment.value, stage, target.vars, false)
+    const found = compiled.ok ? compiled.value.routeIssues : compiled.error
+    for (const issue of found) {
+      issues.push({ path: target.path, message: `${issue.path}: ${issue.message}` })
+    }
+  }
+  return issues.length === 0 ? ok(stage) : err(issues)
 }

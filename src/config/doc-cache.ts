@@ -1,12 +1,10 @@
 /**
- * An isolate-memory cache of config lookups with a freshness window, stale-while-revalidate and
- * an LRU bound. KV is the source of truth; this keeps the hot path free of KV reads. Bound on how
- * stale an answer can be: `ttlMs` while requests keep coming (background refresh), or
- * `ttlMs * STALE_FACTOR` at most after a quiet spell (then refreshed before answering).
+ * An isolate-memory cache of config lookups with an LRU bound. KV is the source of truth; this
+ * keeps the hot path free of KV reads. Bound: an answer is never older than `ttlMs`. In the second
+ * half of the window a request triggers a background refresh (`waitUntil`), so under traffic the
+ * synchronous reload at `ttlMs` is rare.
  */
 import { localConfigGeneration } from './local-changes'
-
-const STALE_FACTOR = 6
 
 interface Slot<T> {
   value: T
@@ -33,8 +31,8 @@ export class DocCache<T> {
     const slot = this.slots.get(key)
     if (slot !== undefined && slot.generation === localConfigGeneration()) {
       const age = now - slot.fetchedAt
-      if (age < this.options.ttlMs) return slot.value
-      if (age < this.options.ttlMs * STALE_FACTOR) {
+      if (age < this.options.ttlMs / 2) return slot.value
+      if (age < this.options.ttlMs) {
         if (!slot.refreshing) {
           slot.refreshing = true
           waitUntil(this.refresh(key, slot.value))
@@ -52,7 +50,15 @@ export class DocCache<T> {
 
   private async refresh(key: string, previous: T | undefined): Promise<T> {
     const generation = localConfigGeneration()
-    const value = await this.load(key, previous)
+    let value: T
+    try {
+      value = await this.load(key, previous)
+    } catch (e) {
+      // `load` turns expected failures into values; anything else keeps the last good answer.
+      if (previous === undefined) throw e
+      console.error(JSON.stringify({ level: 'error', event: 'config_refresh_threw', key }))
+      value = previous
+    }
     this.slots.delete(key) // re-insert to keep LRU order
     this.slots.set(key, { value, fetchedAt: Date.now(), generation, refreshing: false })
     if (this.slots.size > this.options.maxEntries) {

@@ -43,7 +43,10 @@ export class ConfigLoader {
     ttlSeconds: number
   ) {
     const ttlMs = ttlSeconds * 1000
-    this.stages = new DocCache((k, prev) => this.loadStage(k, prev), { ttlMs, maxEntries: MAX_STAGES })
+    this.stages = new DocCache((k, prev) => this.loadStage(k, prev), {
+      ttlMs,
+      maxEntries: MAX_STAGES,
+    })
     this.domains = new DocCache((k) => this.loadDomain(k), { ttlMs, maxEntries: MAX_STAGES })
     this.protocols = new DocCache((k) => this.loadProtocol(k), { ttlMs, maxEntries: MAX_STAGES })
   }
@@ -69,7 +72,10 @@ export class ConfigLoader {
     }
   }
 
-  private async loadStage(slotKey: string, previous: StageLookup | undefined): Promise<StageLookup> {
+  private async loadStage(
+    slotKey: string,
+    previous: StageLookup | undefined
+  ): Promise<StageLookup> {
     const [apiId = '', stageName = ''] = slotKey.split('/')
     const key = KV_KEYS.stage(apiId, stageName)
     const read = await this.readText(key)
@@ -83,7 +89,12 @@ export class ConfigLoader {
     }
     const deploymentId = stage.value.deploymentId
     if (deploymentId === undefined) return { kind: 'missing' }
-    const primary = await this.compile(stage.value, deploymentId, stage.value.variables ?? {}, false)
+    const primary = await this.compile(
+      stage.value,
+      deploymentId,
+      stage.value.variables ?? {},
+      false
+    )
     if (typeof primary === 'string') return keepOrBreak(key, previous, primary)
     let canary: CompiledStage['canary']
     const settings = stage.value.canarySettings
@@ -110,12 +121,20 @@ export class ConfigLoader {
   ) {
     const deployment = await this.loadDeployment(stage.apiId, deploymentId)
     if (typeof deployment === 'string') return deployment
-    const variant = compileVariant(deployment, stage, variables, isCanary)
+    let variant: ReturnType<typeof compileVariant>
+    try {
+      variant = compileVariant(deployment, stage, variables, isCanary)
+    } catch (e) {
+      return `deployment ${deploymentId} failed to compile: ${e instanceof Error ? e.message : String(e)}`
+    }
     if (!variant.ok) {
       return `deployment ${deploymentId}: ${variant.error.map((i) => `${i.path} ${i.message}`).join('; ')}`
     }
     for (const issue of variant.value.routeIssues) {
-      logConfigProblem(KV_KEYS.deployment(stage.apiId, deploymentId), `${issue.path} ${issue.message}`)
+      logConfigProblem(
+        KV_KEYS.deployment(stage.apiId, deploymentId),
+        `${issue.path} ${issue.message}`
+      )
     }
     return variant.value
   }

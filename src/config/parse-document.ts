@@ -20,7 +20,9 @@ interface DocumentKinds {
 const MAX_DOCUMENT_BYTES = 4 * 1024 * 1024
 
 const VALIDATORS: {
-  [K in keyof DocumentKinds]: (doc: unknown) => Result<DocumentKinds[K], { path: string; message: string }[]>
+  [K in keyof DocumentKinds]: (
+    doc: unknown
+  ) => Result<DocumentKinds[K], { path: string; message: string }[]>
 } = {
   api: validateApiConfig,
   stage: validateStageConfig,
@@ -37,7 +39,9 @@ export function parseDocument<K extends keyof DocumentKinds>(
   try {
     doc = JSON.parse(text)
   } catch (e) {
-    return err(`${kind} document is not valid JSON (${e instanceof Error ? e.message : 'parse error'})`)
+    return err(
+      `${kind} document is not valid JSON (${e instanceof Error ? e.message : 'parse error'})`
+    )
   }
   const validated = VALIDATORS[kind](doc)
   if (validated.ok) return validated

@@ -35,7 +35,11 @@ const str = (maxLength: number, extra: Schema = {}): Schema => ({
 const text = (maxLength: number, minLength = 0): Schema =>
   str(maxLength, { minLength, pattern: NO_CONTROL_CHARS_PATTERN })
 const bool: Schema = { type: 'boolean' }
-const integer = (minimum: number, maximum: number): Schema => ({ type: 'integer', minimum, maximum })
+const integer = (minimum: number, maximum: number): Schema => ({
+  type: 'integer',
+  minimum,
+  maximum,
+})
 const array = (items: Schema, maxItems: number): Schema => ({ type: 'array', maxItems, items })
 /** A string-keyed map; `__proto__` is refused as a key so no consumer can trip over it. */
 const map = (names: Schema, values: Schema, maxProperties: number): Schema => ({
@@ -80,7 +84,8 @@ const route = object(
     authorizationScopes: array(str(256, { pattern: '^\\S+$' }), L.MAX_AUTHORIZATION_SCOPES),
     requestParameters: map(
       str(512, {
-        pattern: '^(method|route)\\.request\\.(querystring|header|path|multivaluequerystring|multivalueheader)\\.\\S+$',
+        pattern:
+          '^(method|route)\\.request\\.(querystring|header|path|multivaluequerystring|multivalueheader)\\.\\S+$',
       }),
       bool,
       L.MAX_PARAMETERS
@@ -105,13 +110,15 @@ const integration = object(
     id: resourceId,
     type: { enum: ['HTTP_PROXY', 'HTTP', 'MOCK', 'WORKER'] },
     integrationUri: str(L.MAX_URI_LENGTH, { pattern: '^\\S+$' }),
-    integrationMethod: { enum: ['ANY', 'GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] },
+    integrationMethod: {
+      enum: ['ANY', 'GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
+    },
     timeoutInMillis: integer(L.MIN_TIMEOUT_MS, L.MAX_TIMEOUT_MS),
     payloadFormatVersion: { enum: ['1.0', '2.0'] },
     requestParameters: map(
       str(512, {
         pattern:
-          '^((overwrite|append|remove):(header\\.[!#$%&\'*+.^_`|~0-9A-Za-z-]+|querystring\\.\\S+|path)|integration\\.request\\.(header|querystring|path)\\.\\S+)$',
+          "^((overwrite|append|remove):(header\\.[!#$%&'*+.^_`|~0-9A-Za-z-]+|querystring\\.\\S+|path)|integration\\.request\\.(header|querystring|path)\\.\\S+)$",
       }),
       mappingValue,
       L.MAX_PARAMETERS
@@ -121,7 +128,7 @@ const integration = object(
       map(
         str(512, {
           pattern:
-            '^((overwrite|append|remove):(header\\.[!#$%&\'*+.^_`|~0-9A-Za-z-]+|statuscode)|method\\.response\\.header\\.[!#$%&\'*+.^_`|~0-9A-Za-z-]+)$',
+            "^((overwrite|append|remove):(header\\.[!#$%&'*+.^_`|~0-9A-Za-z-]+|statuscode)|method\\.response\\.header\\.[!#$%&'*+.^_`|~0-9A-Za-z-]+)$",
         }),
         mappingValue,
         L.MAX_PARAMETERS
@@ -174,7 +181,14 @@ export const API_CONFIG_SCHEMA: Schema = object(
 
 /** Schema of `DeploymentConfig` (KV `deployment/{apiId}/{deploymentId}`). */
 export const DEPLOYMENT_CONFIG_SCHEMA: Schema = object(
-  { schemaVersion, id: resourceId, apiId, createdDate: timestamp, description, api: API_CONFIG_SCHEMA },
+  {
+    schemaVersion,
+    id: resourceId,
+    apiId,
+    createdDate: timestamp,
+    description,
+    api: API_CONFIG_SCHEMA,
+  },
   ['schemaVersion', 'id', 'apiId', 'createdDate', 'api']
 )
 

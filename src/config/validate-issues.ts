@@ -15,9 +15,7 @@ export interface ConfigIssue {
 
 /** RFC 6901 §3: `~` → `~0`, `/` → `~1`. */
 export function pointer(...segments: (string | number)[]): string {
-  return segments
-    .map((s) => `/${String(s).replace(/~/g, '~0').replace(/\//g, '~1')}`)
-    .join('')
+  return segments.map((s) => `/${String(s).replace(/~/g, '~0').replace(/\//g, '~1')}`).join('')
 }
 
 /** The message for a `schemaVersion` this build cannot read (future or garbage). */
@@ -132,7 +130,11 @@ function describe(unit: OutputUnit, node: Record<string, unknown>, path: string)
  * Concise issues from schema output: wrapper units dropped, `required` reported at the missing
  * property's own path, property-name failures labelled as such, one issue per path.
  */
-export function schemaIssues(units: readonly OutputUnit[], schema: unknown, doc: unknown): ConfigIssue[] {
+export function schemaIssues(
+  units: readonly OutputUnit[],
+  schema: unknown,
+  doc: unknown
+): ConfigIssue[] {
   const issues: ConfigIssue[] = []
   for (const unit of units) {
     if (WRAPPERS.has(unit.keyword)) continue

@@ -25,25 +25,23 @@ function describe(error: unknown): string {
  * the response head (AWS: the integration timeout ends when the response starts); a streamed
  * body is not cut afterwards. Throws INTEGRATION_TIMEOUT or INTEGRATION_FAILURE.
  */
-export async function withTimeout(
+export async function withTimeout<T>(
   ctx: RequestContext,
   timeoutMs: number,
-  send: (signal: AbortSignal) => Promise<Response>
-): Promise<Response> {
+  send: (signal: AbortSignal) => Promise<T>
+): Promise<T> {
   const controller = new AbortController()
-  let timedOut = false
+  const state = { timedOut: false }
   const timer = setTimeout(() => {
-    timedOut = true
+    state.timedOut = true
     controller.abort(new Error(`integration timeout after ${String(timeoutMs)} ms`))
   }, timeoutMs)
   const started = Date.now()
   try {
-    const response = await send(controller.signal)
-    ctx.log.integrationStatus = response.status
-    return response
+    return await send(controller.signal)
   } catch (error) {
     if (error instanceof GatewayError) throw error
-    if (timedOut) {
+    if (state.timedOut) {
       throw new GatewayError('INTEGRATION_TIMEOUT', {
         reason: `no response within ${String(timeoutMs)} ms`,
       })
@@ -75,6 +73,12 @@ export async function sendUpstream(
       signal,
     })
   )
+  ctx.log.integrationStatus = response.status
+  if (response.status < 200 || response.status > 599) {
+    throw new GatewayError('INTEGRATION_FAILURE', {
+      reason: `upstream answered status ${String(response.status)}`,
+    })
+  }
   const headers = new Headers(response.headers)
   stripHopByHop(headers)
   const noBody = isNullBodyStatus(response.status) || upstream.method === 'HEAD'

@@ -63,7 +63,8 @@ export function compileUri(
     names.push({ name, greedy: greedy === true })
     return `__portico${String(names.length - 1)}__`
   })
-  if (unknown !== undefined) return err(`URI placeholder {${unknown}} is not a route path parameter`)
+  if (unknown !== undefined)
+    return err(`URI placeholder {${unknown}} is not a route path parameter`)
   const checked = checkUpstreamUrl(withSentinels, options)
   if (!checked.ok) return checked
   const url = checked.value

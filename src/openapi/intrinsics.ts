@@ -23,11 +23,16 @@ export function findIntrinsics(doc: unknown): ImportError[] {
     if (item === undefined) break
     const { value, path, depth } = item
     if (depth > MAX_DOCUMENT_DEPTH) {
-      out.push({ path, message: `The document nests deeper than ${String(MAX_DOCUMENT_DEPTH)} levels` })
+      out.push({
+        path,
+        message: `The document nests deeper than ${String(MAX_DOCUMENT_DEPTH)} levels`,
+      })
       continue
     }
     if (Array.isArray(value)) {
-      value.forEach((v: unknown, i) => stack.push({ value: v, path: child(path, i), depth: depth + 1 }))
+      value.forEach((v: unknown, i) =>
+        stack.push({ value: v, path: child(path, i), depth: depth + 1 })
+      )
       continue
     }
     if (!isRecord(value)) continue
@@ -43,7 +48,8 @@ export function findIntrinsics(doc: unknown): ImportError[] {
       })
       continue
     }
-    for (const key of keys) stack.push({ value: value[key], path: child(path, key), depth: depth + 1 })
+    for (const key of keys)
+      stack.push({ value: value[key], path: child(path, key), depth: depth + 1 })
   }
   return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
 }

@@ -28,3 +28,8 @@ export function child(base: string, ...segments: (string | number)[]): string {
 export function cloneJson<T>(value: T): T {
   return structuredClone(value)
 }
+
+/** A shallow copy of `obj` without `keys`. */
+export function omit(obj: JsonObject, keys: readonly string[]): JsonObject {
+  return Object.fromEntries(Object.entries(obj).filter(([k]) => !keys.includes(k)))
+}

@@ -39,11 +39,14 @@ export function lambdaTarget(uri: string): LambdaTarget | undefined {
     return { integrationUri: `worker://${binding}`, binding, stageVariable: variable }
   }
   const binding = upperSnake(qualifier === undefined ? name : `${name}_${qualifier}`)
+  if (binding === '') return undefined
   return { integrationUri: `worker://${binding}`, binding }
 }
 
-/** `myFunction-v2` → `MY_FUNCTION_V2`; a leading digit gets a `LAMBDA_` prefix. Idempotent
- * (no split after a digit), so an exported name re-imports as the same binding. */
+/**
+ * `myFunction-v2` → `MY_FUNCTION_V2`; a leading digit gets a `LAMBDA_` prefix. Idempotent (no
+ * split after a digit), so an exported name re-imports as the same binding.
+ */
 export function upperSnake(name: string): string {
   const snake = name
     .replace(/([a-z])([A-Z])/g, '$1_$2')

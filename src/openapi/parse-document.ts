@@ -5,7 +5,6 @@
  * CloudFormation shorthand that only `aws cloudformation package` / SAM resolve.
  */
 import { isMap, isPair, isScalar, isSeq, parseDocument } from 'yaml'
-import type { Node as YamlNode } from 'yaml'
 import type { Result } from '../result'
 import { err, ok } from '../result'
 import { child } from './json'
@@ -60,13 +59,16 @@ function decode(input: string | Uint8Array): Result<string, ImportError[]> {
   if (typeof input === 'string') {
     // A UTF-16 code unit is at least one UTF-8 byte, so the cheap check comes first.
     if (input.length > MAX_IMPORT_BYTES) return tooLarge
-    if (input.length * 3 > MAX_IMPORT_BYTES && new TextEncoder().encode(input).length > MAX_IMPORT_BYTES)
+    if (
+      input.length * 3 > MAX_IMPORT_BYTES &&
+      new TextEncoder().encode(input).length > MAX_IMPORT_BYTES
+    )
       return tooLarge
     return ok(input)
   }
   if (input.byteLength > MAX_IMPORT_BYTES) return tooLarge
   try {
-    return ok(new TextDecoder('utf-8', { fatal: true }).decode(input))
+    return ok(new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(input))
   } catch {
     return err([{ path: '', message: 'The document is not valid UTF-8' }])
   }
@@ -75,7 +77,7 @@ function decode(input: string | Uint8Array): Result<string, ImportError[]> {
 function parseYaml(text: string): Result<unknown, ImportError[]> {
   let doc
   try {
-    doc = parseDocument(text, { maxAliasCount: MAX_YAML_ALIAS_COUNT, prettyErrors: true })
+    doc = parseDocument(text, { prettyErrors: true })
   } catch (e) {
     return err([{ path: '', message: `The document is neither JSON nor YAML: ${describe(e)}` }])
   }
@@ -94,14 +96,14 @@ function parseYaml(text: string): Result<unknown, ImportError[]> {
 }
 
 function describe(e: unknown): string {
-  return e instanceof Error ? e.message.split('\n')[0] ?? e.name : 'parse failure'
+  return e instanceof Error ? (e.message.split('\n')[0] ?? e.name) : 'parse failure'
 }
 
 /** Walks the YAML syntax tree (aliases are not followed) and reports every local `!tag`. */
 function findTags(node: unknown, path: string, out: ImportError[], depth: number): void {
   if (depth > 256 || out.length >= 50) return
   if (isScalar(node) || isMap(node) || isSeq(node)) {
-    const tag = (node as YamlNode).tag
+    const tag = node.tag
     if (tag !== undefined && tag.startsWith('!') && !tag.startsWith('!!')) {
       out.push({
         path,

@@ -6,7 +6,7 @@
  * response `content`, `definitions` → `components.schemas`.
  */
 import type { JsonObject } from './json'
-import { isRecord, isStringArray } from './json'
+import { isRecord, isStringArray, omit } from './json'
 
 const REF_PREFIXES: [string, string][] = [
   ['#/definitions/', '#/components/schemas/'],
@@ -14,8 +14,21 @@ const REF_PREFIXES: [string, string][] = [
   ['#/responses/', '#/components/responses/'],
 ]
 const SCHEMA_KEYS = new Set([
-  'type', 'format', 'items', 'enum', 'default', 'maximum', 'exclusiveMaximum', 'minimum',
-  'exclusiveMinimum', 'maxLength', 'minLength', 'pattern', 'maxItems', 'minItems', 'uniqueItems',
+  'type',
+  'format',
+  'items',
+  'enum',
+  'default',
+  'maximum',
+  'exclusiveMaximum',
+  'minimum',
+  'exclusiveMinimum',
+  'maxLength',
+  'minLength',
+  'pattern',
+  'maxItems',
+  'minItems',
+  'uniqueItems',
   'multipleOf',
 ])
 
@@ -133,8 +146,7 @@ const OAUTH_FLOWS: Record<string, string> = {
 export function convertSecurityScheme(scheme: unknown): unknown {
   if (!isRecord(scheme)) return scheme
   if (scheme.type === 'basic') {
-    const { type: _type, ...rest } = scheme
-    return { type: 'http', scheme: 'basic', ...rest }
+    return { ...omit(scheme, ['type']), type: 'http', scheme: 'basic' }
   }
   if (scheme.type === 'oauth2' && typeof scheme.flow === 'string') {
     const { flow, authorizationUrl, tokenUrl, scopes, ...rest } = scheme

@@ -60,7 +60,7 @@ function errorResponse(e: unknown, early: Early, extra?: Headers, variant?: Comp
 export async function handleDataPlane(
   request: Request,
   env: GatewayBindings,
-  executionCtx: ExecutionContext,
+  executionCtx: Pick<ExecutionContext, 'waitUntil'>,
   target: DataPlaneTarget,
   host: string
 ): Promise<Response> {
@@ -68,6 +68,7 @@ export async function handleDataPlane(
   const waitUntil = (p: Promise<unknown>) => {
     executionCtx.waitUntil(p)
   }
+  let variant: CompiledVariant | undefined
   try {
     checkRequestSize(request)
     const url = new URL(request.url)
@@ -94,7 +95,7 @@ export async function handleDataPlane(
       early.protocol = resolved.protocol ?? 'REST'
       throw unknownRoute(early.protocol, 'no such stage')
     }
-    const variant = pickVariant(resolved.lookup.compiled)
+    variant = pickVariant(resolved.lookup.compiled)
     const api = variant.deployment.api
     early.protocol = api.protocolType
     if (target.kind === 'execute-api' && api.disableExecuteApiEndpoint === true) {
@@ -106,7 +107,7 @@ export async function handleDataPlane(
     }
     return await runRoute(request, env, executionCtx, variant, resolved.path, host, early, url)
   } catch (e) {
-    return errorResponse(e, early)
+    return errorResponse(e, early, undefined, variant)
   }
 }
 
@@ -120,7 +121,7 @@ function unknownRoute(protocol: ProtocolType, reason: string): GatewayError {
 async function runRoute(
   request: Request,
   env: GatewayBindings,
-  executionCtx: ExecutionContext,
+  executionCtx: Pick<ExecutionContext, 'waitUntil'>,
   variant: CompiledVariant,
   path: string,
   host: string,

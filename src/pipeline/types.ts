@@ -36,7 +36,7 @@ export interface CallerIdentity {
 export interface RequestContext {
   readonly request: Request
   readonly env: GatewayBindings
-  readonly executionCtx: ExecutionContext
+  readonly executionCtx: Pick<ExecutionContext, 'waitUntil'>
   readonly requestId: string
   /** epoch ms */
   readonly startTime: number

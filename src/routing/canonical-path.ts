@@ -27,7 +27,8 @@ type CharClass = (typeof CharClass)[keyof typeof CharClass]
 const ASCII_CLASS: CharClass[] = Array.from({ length: 128 }, (_, c) => {
   const ch = String.fromCharCode(c)
   if (/[A-Za-z0-9\-._~]/.test(ch)) return CharClass.Unreserved
-  if ("!$&'()*+,=:@".includes(ch)) return CharClass.Keep
+  // `%`, `?` and `#` are data once decoded (`%25`, `%3F`, `%23`); raw they are delimiters.
+  if ("!$&'()*+,=:@%?#".includes(ch)) return CharClass.Keep
   if (' "<>[]^`{|}'.includes(ch)) return CharClass.Encode
   return CharClass.Reject
 })
@@ -36,7 +37,7 @@ function classOf(c: number): CharClass {
   return ASCII_CLASS[c] ?? CharClass.Reject
 }
 
-/** Why an ASCII character is refused (raw or decoded); `?`/`#`/`%` only matter raw. */
+/** Why an ASCII character is refused (raw or decoded); `?`/`#` are refused only raw. */
 function rejectReason(c: number, encoded: boolean): string {
   const how = encoded ? 'encoded ' : ''
   if (c === 0x2f) return `${how}slash in a segment`
@@ -85,9 +86,9 @@ function canonicalizeSegment(seg: string): Result<{ text: string; bytes: number 
       continue
     }
     if (c < 0x80) {
-      const cls = classOf(c)
+      const cls = c === 0x3f || c === 0x23 ? CharClass.Reject : classOf(c)
       if (cls === CharClass.Reject) return err(rejectReason(c, false))
-      out += cls === CharClass.Encode ? pctByte(c) : seg[i]
+      out += cls === CharClass.Encode ? pctByte(c) : String.fromCharCode(c)
       i++
       rawBytes++
       continue

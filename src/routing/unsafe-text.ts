@@ -14,8 +14,13 @@ export function isControlCodePoint(cp: number): boolean {
  * `/` or `\` (division slash, fraction slash, big solidus, set minus…).
  */
 const SLASH_LOOKALIKES = /[\u2044\u2215\u2216\u29f5\u29f8\u29f9]/u
-/** After NFKC: separators, `;`, controls, or a percent-escape (fullwidth `％２Ｆ` → `%2F`). */
-const UNSAFE_AFTER_NFKC = /[/\\;\u0000-\u001f\u007f-\u009f\u2028\u2029]|%[0-9A-Fa-f]{2}/u
+/** After NFKC: separators, `;` or a percent-escape (fullwidth `％２Ｆ` → `%2F`). */
+const UNSAFE_AFTER_NFKC = /[/\\;]|%[0-9A-Fa-f]{2}/u
+
+function hasControl(text: string): boolean {
+  for (const ch of text) if (isControlCodePoint(ch.codePointAt(0) ?? 0)) return true
+  return false
+}
 
 /**
  * True when a decoded segment that contains non-ASCII text could become `/`, `\`, `;`, a control
@@ -26,5 +31,5 @@ export function isUnicodeLookalikeAttack(decoded: string): boolean {
   if (SLASH_LOOKALIKES.test(decoded)) return true
   const folded = decoded.normalize('NFKC')
   if (folded === decoded) return false
-  return folded === '.' || folded === '..' || UNSAFE_AFTER_NFKC.test(folded)
+  return folded === '.' || folded === '..' || UNSAFE_AFTER_NFKC.test(folded) || hasControl(folded)
 }

@@ -36,8 +36,7 @@ export async function listNames(kv: KVNamespace, prefix: string): Promise<string
 export const v2Queries = {
   apiIds: (kv: KVNamespace) => listNames(kv, KV_KEYS.apiPrefix),
   stageNames: (kv: KVNamespace, apiId: string) => listNames(kv, KV_KEYS.stagePrefix(apiId)),
-  deploymentIds: (kv: KVNamespace, apiId: string) =>
-    listNames(kv, KV_KEYS.deploymentPrefix(apiId)),
+  deploymentIds: (kv: KVNamespace, apiId: string) => listNames(kv, KV_KEYS.deploymentPrefix(apiId)),
   /** Lower-cased domain names (KV keys are lower-cased by `KV_KEYS.domain`). */
   domainNames: (kv: KVNamespace) => listNames(kv, KV_KEYS.domainPrefix),
   api: (kv: KVNamespace, apiId: string) => readJson(kv, KV_KEYS.api(apiId)),

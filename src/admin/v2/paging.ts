@@ -21,7 +21,7 @@ function encodeToken(key: string): string {
 function decodeToken(token: string): string {
   try {
     const bin = atob(token.replace(/-/g, '+').replace(/_/g, '/'))
-    return new TextDecoder('utf-8', { fatal: true }).decode(
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(
       Uint8Array.from(bin, (ch) => ch.charCodeAt(0))
     )
   } catch {

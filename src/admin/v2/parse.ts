@@ -30,7 +30,7 @@ export class Fields {
   private readonly seen = new Set<string>()
 
   constructor(
-    private readonly obj: Record<string, unknown>,
+    private readonly data: Record<string, unknown>,
     private readonly prefix = ''
   ) {}
 
@@ -40,12 +40,12 @@ export class Fields {
 
   private take(name: string): unknown {
     this.seen.add(name)
-    const v = this.obj[name]
+    const v = this.data[name]
     return v === null ? undefined : v
   }
 
   has(name: string): boolean {
-    return this.obj[name] !== undefined && this.obj[name] !== null
+    return this.data[name] !== undefined && this.data[name] !== null
   }
 
   str(name: string): string | undefined {
@@ -127,6 +127,25 @@ export class Fields {
     })
   }
 
+  /** A map of string maps (`responseParameters`: status → mapping). */
+  strMapMap(name: string): Record<string, Record<string, string>> | undefined {
+    const entries = this.objMap(name)
+    if (entries === undefined) return undefined
+    const out: Record<string, Record<string, string>> = {}
+    for (const [key, inner] of entries) {
+      const values: Record<string, string> = {}
+      for (const k of inner.keys()) {
+        values[k] = inner.str(k) ?? badRequest(`'${this.path(name)}.${key}.${k}' must be a string`)
+      }
+      out[key] = values
+    }
+    return out
+  }
+
+  keys(): string[] {
+    return Object.keys(this.data)
+  }
+
   /** Marks fields AWS defines but Portico has no use for as accepted (read and dropped). */
   ignore(...names: string[]): void {
     for (const n of names) this.seen.add(n)
@@ -134,7 +153,7 @@ export class Fields {
 
   /** Refuses any field not read: unknown or unsupported input is a 400, never dropped. */
   done(): void {
-    for (const key of Object.keys(this.obj)) {
+    for (const key of Object.keys(this.data)) {
       if (!this.seen.has(key)) badRequest(`Unsupported field '${this.path(key)}'`)
     }
   }

@@ -4,18 +4,17 @@
  * → audit row. Nothing is written when validation fails.
  */
 import type { Context } from 'hono'
-import { checkApiConfig, checkDomainNameConfig, checkStageConfig } from '../../config/check'
-import { noteLocalConfigChange } from '../../config/local-changes'
-import type {
-  ApiConfig,
-  DeploymentConfig,
-  DomainNameConfig,
-  StageConfig,
-} from '../../config/types'
+import {
+  checkApiConfig,
+  checkDomainNameConfig,
+  checkStageConfig,
+  checkStageDeployable,
+} from '../../config/check'
+import type { ApiConfig, DeploymentConfig, DomainNameConfig, StageConfig } from '../../config/types'
 import type { GatewayEnv } from '../../env'
-import { configStore } from '../../storage/config-store'
+import { configStore, KV_KEYS } from '../../storage/config-store'
 import { v2Queries } from '../../storage/config-queries-v2'
-import { audit } from './audit'
+import { recordWrite } from '../commit'
 import { newResourceId } from '../../config/ids'
 import { invalidConfig, notFound } from '../errors'
 
@@ -40,6 +39,12 @@ export async function loadApi(c: V2Context, apiId: string): Promise<ApiConfig> {
   if (doc === null) return notFound(`Invalid API identifier specified ${apiId}`)
   const checked = checkApiConfig(doc)
   return checked.ok ? checked.value : storedInvalid(`api/${apiId}`)
+}
+
+/** An HTTP or WebSocket API: REST APIs are not visible through apigatewayv2 (as on AWS). */
+export async function loadV2Api(c: V2Context, apiId: string): Promise<ApiConfig> {
+  const api = await loadApi(c, apiId)
+  return api.protocolType === 'REST' ? notFound(`Invalid API identifier specified ${apiId}`) : api
 }
 
 export async function findStage(
@@ -71,7 +76,7 @@ export async function findDomain(
   const doc = await v2Queries.domain(c.env.ROUTES, domainName)
   if (doc === null) return undefined
   const checked = checkDomainNameConfig(doc)
-  return checked.ok ? checked.value : storedInvalid(`domain/${domainName}`)
+  return checked.ok ? checked.value : storedInvalid(`/v2/domainnames/${domainName}`)
 }
 
 export async function listDomains(c: V2Context): Promise<DomainNameConfig[]> {
@@ -80,11 +85,27 @@ export async function listDomains(c: V2Context): Promise<DomainNameConfig[]> {
   return domains.filter((d): d is DomainNameConfig => d !== undefined)
 }
 
+/** Schema check plus a compile of the deployment(s) it serves with its variables (SSRF). */
+async function checkStage(c: V2Context, stage: StageConfig): Promise<StageConfig> {
+  const checked = checkStageConfig(stage)
+  if (!checked.ok) throw invalidConfig(`stage ${stage.stageName}`, checked.error)
+  const deployable = await checkStageDeployable(c.env.ROUTES, checked.value)
+  if (!deployable.ok) throw invalidConfig(`stage ${stage.stageName}`, deployable.error)
+  return deployable.value
+}
+
 /** Validates and writes a stage (no audit: callers audit the operation once). */
 export async function putStage(c: V2Context, stage: StageConfig): Promise<StageConfig> {
-  const checked = checkStageConfig(stage)
-  if (!checked.ok) throw invalidConfig('stage', checked.error)
-  await configStore.putStage(c.env.ROUTES, checked.value)
+  const checked = await checkStage(c, stage)
+  await configStore.putStage(c.env.ROUTES, checked)
+  return checked
+}
+
+/** Validates and writes a domain name document. */
+export async function putDomain(c: V2Context, domain: DomainNameConfig): Promise<DomainNameConfig> {
+  const checked = checkDomainNameConfig(domain)
+  if (!checked.ok) throw invalidConfig('domain name', checked.error)
+  await configStore.putDomain(c.env.ROUTES, checked.value)
   return checked.value
 }
 
@@ -106,18 +127,81 @@ export async function writeDeployment(
   return deployment
 }
 
-/** Points every `autoDeploy` stage of the API at a fresh snapshot (AWS: one per change). */
-export async function autoDeploy(c: V2Context, api: ApiConfig): Promise<void> {
-  const stages = (await listStages(c, api.id)).filter((s) => s.autoDeploy === true)
-  if (stages.length === 0) return
-  const deployment = await writeDeployment(c, api, AUTO_DEPLOY_DESCRIPTION)
+/**
+ * Writes a snapshot of `api` and checks `stages` repointed at it; when a stage would not compile
+ * (e.g. a stage variable that makes an upstream private), the snapshot is removed again and the
+ * whole change is refused. Returns the checked stages, not yet written.
+ */
+export async function stageDeployment(
+  c: V2Context,
+  api: ApiConfig,
+  stages: readonly StageConfig[],
+  description?: string
+): Promise<{ deployment: DeploymentConfig; stages: StageConfig[] }> {
+  const deployment = await writeDeployment(c, api, description)
   const now = nowIso()
-  for (const stage of stages) {
-    await putStage(c, { ...stage, deploymentId: deployment.id, lastUpdatedDate: now })
+  try {
+    const checked: StageConfig[] = []
+    for (const stage of stages) {
+      const next = { ...stage, deploymentId: deployment.id, lastUpdatedDate: now }
+      checked.push(await checkStage(c, next))
+    }
+    return { deployment, stages: checked }
+  } catch (error) {
+    await configStore.deleteKey(c.env.ROUTES, KV_KEYS.deployment(api.id, deployment.id))
+    throw error
   }
 }
 
-/** Validates the whole API, writes it, redeploys auto-deploy stages, notes and audits. */
+/** Deploys `api` to one stage: snapshot, check, write the stage. Returns the written stage. */
+export async function deployToStage(
+  c: V2Context,
+  api: ApiConfig,
+  stage: StageConfig,
+  description?: string
+): Promise<{ deployment: DeploymentConfig; stage: StageConfig }> {
+  const staged = await stageDeployment(c, api, [stage], description)
+  const written = staged.stages[0] ?? stage
+  await configStore.putStage(c.env.ROUTES, written)
+  return { deployment: staged.deployment, stage: written }
+}
+
+/**
+ * AWS autoDeploy: a fresh snapshot for the `autoDeploy` stages. A stage the snapshot does not
+ * compile for (a route without integration, a stage variable that makes an upstream private)
+ * keeps its current deployment, as AWS keeps the last good one and reports the failed
+ * deployment; the API change itself stands. Returns the stages to repoint, checked.
+ */
+async function prepareAutoDeploy(c: V2Context, api: ApiConfig): Promise<StageConfig[]> {
+  const auto = (await listStages(c, api.id)).filter((s) => s.autoDeploy === true)
+  if (auto.length === 0) return []
+  const deployment = await writeDeployment(c, api, AUTO_DEPLOY_DESCRIPTION)
+  const now = nowIso()
+  const ready: StageConfig[] = []
+  for (const stage of auto) {
+    try {
+      ready.push(
+        await checkStage(c, { ...stage, deploymentId: deployment.id, lastUpdatedDate: now })
+      )
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error)
+      console.warn(
+        JSON.stringify({
+          level: 'warn',
+          msg: 'auto deployment skipped',
+          apiId: api.id,
+          stage: stage.stageName,
+          reason,
+        })
+      )
+    }
+  }
+  if (ready.length === 0)
+    await configStore.deleteKey(c.env.ROUTES, KV_KEYS.deployment(api.id, deployment.id))
+  return ready
+}
+
+/** Validates the whole API, writes it, redeploys its `autoDeploy` stages, notes and audits. */
 export async function commitApi(
   c: V2Context,
   api: ApiConfig,
@@ -126,15 +210,12 @@ export async function commitApi(
 ): Promise<ApiConfig> {
   const checked = checkApiConfig(api)
   if (!checked.ok) throw invalidConfig('API configuration', checked.error)
+  const repoint = await prepareAutoDeploy(c, checked.value)
   await configStore.putApi(c.env.ROUTES, checked.value)
-  await autoDeploy(c, checked.value)
-  noteLocalConfigChange()
-  await audit(c, action, resource)
+  for (const stage of repoint) await configStore.putStage(c.env.ROUTES, stage)
+  await recordWrite(c, action, resource)
   return checked.value
 }
 
 /** Marks a non-API write (stage, deployment, domain) as done: local change + audit row. */
-export async function committed(c: V2Context, action: string, resource: string): Promise<void> {
-  noteLocalConfigChange()
-  await audit(c, action, resource)
-}
+export const committed = recordWrite

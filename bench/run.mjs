@@ -1,0 +1,881 @@
+// `npm run bench`: Portico's reproducible throughput/latency benchmark. See bench/README.md.
+//
+// One run, one process tree:
+//   1. installs wrk with apt when it is missing;
+//   2. bundles the gateway (`wrangler deploy --dry-run --outdir bench/.out`) and measures the
+//      bundle's gzip size;
+//   3. pins itself (and so every server it starts, workerd included) to the first allowed core,
+//      then starts: a tiny node:http upstream, the bare Worker (bench/bare-worker.js) and the
+//      gateway bundle, each Worker in its own Miniflare instance (Miniflare API, not
+//      `wrangler dev`) on a fixed loopback port; seeds a benchmark API into the gateway's KV;
+//   4. runs wrk (pinned to the second core) against each target in turn, same parameters,
+//      a short warm-up first, and prints a Markdown table + writes bench/results/latest.json.
+// Every child (wrk, wrangler, workerd) is stopped on every exit path, and the run is bounded
+// in time by a watchdog.
+//
+// Env: BENCH_DURATION (10s), BENCH_WARMUP (2s), BENCH_CONNECTIONS (32), BENCH_THREADS (1),
+//      BENCH_PORT (18780: upstream; +1 bare Worker; +2 gateway), BENCH_STRICT=1 (exit 3 when a
+//      target is missed), BENCH_SKIP_BUNDLE=1 (reuse bench/.out), BENCH_ROUNDS (1: run every
+//      target N times, in turn, and report medians).
+import { spawn, spawnSync } from 'node:child_process'
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs'
+import { createServer, request as httpRequest } from 'node:http'
+import net from 'node:net'
+import os from 'node:os'
+import { dirname, join, relative } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { gzipSync } from 'node:zlib'
+
+process.env.WRANGLER_SEND_METRICS = 'false'
+process.env.CLOUDFLARE_CF_FETCH_ENABLED = 'false'
+
+const BENCH_DIR = dirname(fileURLToPath(import.meta.url))
+const ROOT = dirname(BENCH_DIR)
+const OUT_DIR = join(BENCH_DIR, '.out')
+const RESULTS_DIR = join(BENCH_DIR, 'results')
+const LUA_SCRIPT = join(BENCH_DIR, 'report.lua')
+const BARE_WORKER = join(BENCH_DIR, 'bare-worker.js')
+
+// ---------------------------------------------------------------------------------------------
+// Options
+// ---------------------------------------------------------------------------------------------
+
+function envSeconds(name, fallback, max) {
+  const raw = (process.env[name] ?? fallback).trim()
+  const m = /^(\d+)(s|m)?$/.exec(raw)
+  const value = m ? Number(m[1]) * (m[2] === 'm' ? 60 : 1) : NaN
+  if (!(value >= 1 && value <= max)) usage(`${name} must be whole seconds from 1 to ${max} (got ${raw})`)
+  return value
+}
+
+function envInt(name, fallback, min, max) {
+  const raw = (process.env[name] ?? String(fallback)).trim()
+  const value = /^\d+$/.test(raw) ? Number(raw) : NaN
+  if (!(value >= min && value <= max)) usage(`${name} must be an integer from ${min} to ${max}`)
+  return value
+}
+
+function usage(message) {
+  console.error(`[bench] ${message}`)
+  process.exit(2)
+}
+
+const OPTS = {
+  durationS: envSeconds('BENCH_DURATION', '10s', 300),
+  warmupS: envSeconds('BENCH_WARMUP', '2s', 60),
+  connections: envInt('BENCH_CONNECTIONS', 32, 1, 1000),
+  threads: envInt('BENCH_THREADS', 1, 1, 64),
+  rounds: envInt('BENCH_ROUNDS', 1, 1, 10),
+  portBase: envInt('BENCH_PORT', 18780, 1024, 65000),
+  strict: process.env.BENCH_STRICT === '1',
+  skipBundle: process.env.BENCH_SKIP_BUNDLE === '1',
+}
+if (OPTS.threads > OPTS.connections) usage('BENCH_THREADS must not exceed BENCH_CONNECTIONS')
+
+const PORTS = { upstream: OPTS.portBase, bare: OPTS.portBase + 1, gateway: OPTS.portBase + 2 }
+
+/** The issue's targets. */
+const TARGETS = { rpsRatioMin: 0.9, addedP50MsMax: 0.1, bundleGzipKiBMax: 150 }
+
+const COMPATIBILITY_DATE = '2026-08-01'
+const API_ID = 'benchapi01'
+const STAGE = 'bench'
+const DEPLOYMENT_ID = 'benchdep01'
+const GATEWAY_HOST = `${API_ID}.execute-api.localhost`
+const UPSTREAM_BODY = JSON.stringify({ ok: true, from: 'bench-upstream' })
+const CONST_BODY = '{"ok":true}'
+
+const log = (line = '') => console.error(`[bench] ${line}`)
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
+// eslint-disable-next-line no-control-regex
+const stripAnsi = (s) => s.replace(/\u001b\[[0-9;]*[A-Za-z]/g, '')
+
+// ---------------------------------------------------------------------------------------------
+// Children and cleanup: everything started here is recorded and stopped on every exit path
+// ---------------------------------------------------------------------------------------------
+
+const running = {
+  /** Child processes we spawned (each leads its own process group). */
+  procs: new Set(),
+  /** Miniflare instances (each owns one workerd child). */
+  miniflares: [],
+  upstream: undefined,
+  cleaning: undefined,
+}
+
+function withTimeout(promise, ms, what) {
+  let timer
+  return Promise.race([
+    promise,
+    new Promise((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms)
+    }),
+  ]).finally(() => clearTimeout(timer))
+}
+
+/** Kill a spawned child's whole process group (npx → sh → node, taskset → wrk). */
+function killGroup(child, signal = 'SIGKILL') {
+  if (child.exitCode !== null || child.signalCode !== null) return
+  try {
+    process.kill(-child.pid, signal)
+  } catch {
+    try {
+      child.kill(signal)
+    } catch {
+      /* already gone */
+    }
+  }
+}
+
+/** Direct children of this process, from /proc (pid + command name). */
+function childProcesses() {
+  const out = []
+  let entries = []
+  try {
+    entries = readdirSync('/proc')
+  } catch {
+    return out
+  }
+  for (const entry of entries) {
+    if (!/^\d+$/.test(entry)) continue
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8')
+      const close = stat.lastIndexOf(')')
+      const comm = stat.slice(stat.indexOf('(') + 1, close)
+      const ppid = Number(stat.slice(close + 2).split(' ')[1])
+      if (ppid === process.pid) out.push({ pid: Number(entry), comm })
+    } catch {
+      /* exited meanwhile */
+    }
+  }
+  return out
+}
+
+/** CPU time (ns) a process has used, all threads: sum of the first field of /proc/<pid>/task/<tid>/schedstat. */
+function cpuNs(pid) {
+  if (pid === undefined) return 0
+  let total = 0
+  try {
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      try {
+        total += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0])
+      } catch {
+        /* thread exited */
+      }
+    }
+  } catch {
+    return NaN
+  }
+  return total
+}
+
+function cleanup() {
+  running.cleaning ??= (async () => {
+    for (const child of running.procs) killGroup(child)
+    await Promise.allSettled(
+      running.miniflares.map((mf) => withTimeout(mf.dispose(), 15_000, 'miniflare dispose'))
+    )
+    if (running.upstream) {
+      running.upstream.closeAllConnections()
+      running.upstream.close()
+    }
+    // Belt and braces: nothing we started may outlive us (workerd above all).
+    for (let i = 0; i < 20; i++) {
+      const left = childProcesses()
+      if (left.length === 0) return
+      if (i === 10) {
+        log(`stopping leftover children: ${left.map((p) => `${p.comm}(${p.pid})`).join(', ')}`)
+        for (const p of left) {
+          try {
+            process.kill(p.pid, 'SIGKILL')
+          } catch {
+            /* gone */
+          }
+        }
+      }
+      await sleep(100)
+    }
+  })()
+  return running.cleaning
+}
+
+async function exitWith(code, message) {
+  if (message) log(message)
+  try {
+    await withTimeout(cleanup(), 30_000, 'cleanup')
+  } catch (e) {
+    log(String(e))
+  }
+  process.exit(code)
+}
+
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+  process.on(signal, () => void exitWith(130, `${signal}: stopping`))
+}
+process.on('uncaughtException', (e) => void exitWith(1, `uncaught: ${e?.stack ?? e}`))
+process.on('unhandledRejection', (e) => void exitWith(1, `unhandled rejection: ${e?.stack ?? e}`))
+
+/**
+ * Run a command to completion in its own process group, capturing output; the group is killed
+ * when `timeoutMs` passes or the run is aborted.
+ */
+function run(cmd, args, { timeoutMs, cwd = ROOT, env = process.env } = {}) {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] })
+    running.procs.add(child)
+    let stdout = ''
+    let stderr = ''
+    let timedOut = false
+    child.stdout.on('data', (d) => (stdout += d))
+    child.stderr.on('data', (d) => (stderr += d))
+    const timer = setTimeout(() => {
+      timedOut = true
+      killGroup(child)
+    }, timeoutMs)
+    const done = (code, error) => {
+      clearTimeout(timer)
+      running.procs.delete(child)
+      resolve({ code, stdout, stderr, timedOut, error })
+    }
+    child.on('error', (e) => done(-1, e))
+    child.on('close', (code, signal) => done(code ?? (signal ? 128 : -1)))
+  })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Steps
+// ---------------------------------------------------------------------------------------------
+
+function hasCommand(name) {
+  return spawnSync('sh', ['-c', `command -v ${name}`], { stdio: 'ignore' }).status === 0
+}
+
+async function ensureWrk() {
+  if (hasCommand('wrk')) return
+  log('wrk not found: installing it with apt (apt-get update, apt-get install -y wrk)…')
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' }
+  const update = await run('apt-get', ['update'], { timeoutMs: 180_000, env })
+  if (update.code !== 0) throw new Error(`apt-get update failed:\n${update.stderr.slice(-800)}`)
+  const install = await run('apt-get', ['install', '-y', 'wrk'], { timeoutMs: 180_000, env })
+  if (install.code !== 0 || !hasCommand('wrk')) {
+    throw new Error(`apt-get install -y wrk failed:\n${install.stderr.slice(-800)}`)
+  }
+}
+
+/** `wrangler deploy --dry-run --outdir bench/.out`, then the bundle's sizes. */
+async function bundleGateway() {
+  let wranglerReported = null
+  if (!OPTS.skipBundle) {
+    rmSync(OUT_DIR, { recursive: true, force: true })
+    log('bundling the gateway: wrangler deploy --dry-run --outdir bench/.out …')
+    const r = await run('npx', ['--no-install', 'wrangler', 'deploy', '--dry-run', '--outdir', OUT_DIR], {
+      timeoutMs: 180_000,
+    })
+    const output = stripAnsi(r.stdout + r.stderr)
+    if (r.code !== 0) {
+      const errorAt = output.search(/ERROR|✘/)
+      const excerpt = (errorAt >= 0 ? output.slice(errorAt) : output.slice(-1200)).trim()
+      return { ok: false, error: excerpt.split('\n').slice(0, 14).join('\n').slice(0, 1500) }
+    }
+    wranglerReported = /Total Upload:\s*([\d.]+ KiB)\s*\/\s*gzip:\s*([\d.]+ KiB)/.exec(output)
+  }
+  const files = existsSync(OUT_DIR)
+    ? readdirSync(OUT_DIR).filter((f) => /\.(m?js|cjs|wasm)$/.test(f))
+    : []
+  const main = files.find((f) => f === 'index.js') ?? files.find((f) => /\.m?js$/.test(f))
+  if (main === undefined) return { ok: false, error: `no bundle in ${relative(ROOT, OUT_DIR)}` }
+  let rawBytes = 0
+  let gzipBytes = 0
+  for (const f of files) {
+    const buf = readFileSync(join(OUT_DIR, f))
+    rawBytes += buf.length
+    gzipBytes += gzipSync(buf).length // zlib default level (6), like wrangler's own figure
+  }
+  return {
+    ok: true,
+    scriptPath: join(OUT_DIR, main),
+    modules: files,
+    rawBytes,
+    gzipBytes,
+    gzipKiB: round(gzipBytes / 1024, 2),
+    rawKiB: round(rawBytes / 1024, 2),
+    ...(wranglerReported ? { wranglerReported: `${wranglerReported[1]} / gzip ${wranglerReported[2]}` } : {}),
+  }
+}
+
+/** Allowed CPUs of this process (from `taskset -cp`), e.g. [0, 1]. */
+function allowedCpus() {
+  const r = spawnSync('taskset', ['-cp', String(process.pid)], { encoding: 'utf8' })
+  if (r.status !== 0) return []
+  const list = /:\s*([\d,\s-]+)$/.exec(r.stdout.trim())?.[1] ?? ''
+  const cpus = []
+  for (const part of list.split(',')) {
+    const [a, b] = part.trim().split('-').map(Number)
+    for (let c = a; c <= (b ?? a); c++) cpus.push(c)
+  }
+  return cpus
+}
+
+/**
+ * Servers on one core, wrk on another: this process (the upstream lives in it) and every child
+ * it starts afterwards (workerd inherits the mask) go to the first allowed CPU; wrk is started
+ * under `taskset -c <second CPU>`.
+ */
+function pinServers() {
+  if (!hasCommand('taskset')) return { pinned: false, reason: 'taskset not found' }
+  const cpus = allowedCpus()
+  if (cpus.length < 2) return { pinned: false, reason: `only ${cpus.length} CPU(s) allowed` }
+  const [serverCpu, wrkCpu] = cpus
+  const r = spawnSync('taskset', ['-a', '-cp', String(serverCpu), String(process.pid)], {
+    encoding: 'utf8',
+  })
+  if (r.status !== 0) return { pinned: false, reason: `taskset failed: ${r.stderr.trim()}` }
+  return { pinned: true, serverCpu, wrkCpu, allowedCpus: cpus }
+}
+
+function assertPortFree(port) {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer()
+    probe.once('error', () =>
+      reject(new Error(`port ${port} is in use (set BENCH_PORT to another base port)`))
+    )
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve()))
+  })
+}
+
+/** TCP connections the upstream accepted (does the Worker's fetch reuse connections?). */
+const upstreamStats = { connections: 0 }
+
+async function startUpstream(port) {
+  await assertPortFree(port)
+  const body = Buffer.from(UPSTREAM_BODY)
+  const server = createServer((req, res) => {
+    req.resume()
+    res.writeHead(200, { 'content-type': 'application/json', 'content-length': body.length })
+    res.end(body)
+  })
+  server.keepAliveTimeout = 120_000
+  server.on('connection', () => upstreamStats.connections++)
+  running.upstream = server
+  await new Promise((resolve) => server.listen(port, '127.0.0.1', resolve))
+  return server
+}
+
+/** `[vars]` of wrangler.toml (flat `KEY = "value"` lines only, which is all it has). */
+function wranglerVars() {
+  const toml = readFileSync(join(ROOT, 'wrangler.toml'), 'utf8')
+  const vars = {}
+  let inVars = false
+  for (const line of toml.split('\n')) {
+    const trimmed = line.trim()
+    if (trimmed.startsWith('[')) inVars = trimmed === '[vars]'
+    else if (inVars) {
+      const m = /^([A-Za-z_][A-Za-z0-9_]*)\s*=\s*"([^"]*)"/.exec(trimmed)
+      if (m) vars[m[1]] = m[2]
+    }
+  }
+  return vars
+}
+
+const workerLogs = {}
+/** label → pid of the workerd process serving it. */
+const workerdPids = {}
+
+async function startMiniflare(label, port, workerOptions) {
+  await assertPortFree(port)
+  const { Miniflare, convertV4MiniflareOptions } = await import('miniflare')
+  workerLogs[label] = { count: 0, first: [] }
+  const options = convertV4MiniflareOptions({
+    host: '127.0.0.1',
+    port,
+    // Miniflare logs every request through a loopback call into Node by default: off, or it
+    // would measure Miniflare rather than the Worker.
+    logRequests: false,
+    verbose: false,
+    cf: false,
+    handleStructuredLogs: (entry) => {
+      const logs = workerLogs[label]
+      logs.count++
+      if (logs.first.length < 5) logs.first.push(String(entry?.message ?? JSON.stringify(entry)))
+    },
+    modules: true,
+    compatibilityDate: COMPATIBILITY_DATE,
+    ...workerOptions,
+  })
+  const before = new Set(childProcesses().map((p) => p.pid))
+  const mf = new Miniflare(options)
+  running.miniflares.push(mf)
+  await withTimeout(mf.ready, 90_000, `${label} worker start`)
+  // The workerd process serving this instance: CPU per request is read from it.
+  workerdPids[label] = childProcesses().find((p) => p.comm === 'workerd' && !before.has(p.pid))?.pid
+  return mf
+}
+
+/** D1 migrations (best effort: the benchmark route does not touch D1). */
+async function applyMigrations(mf) {
+  const db = await mf.getD1Database('DB')
+  const dir = join(ROOT, 'migrations')
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.sql')).sort()) {
+    const sql = readFileSync(join(dir, file), 'utf8').replace(/--[^\n]*/g, '')
+    const statements = sql
+      .split(';')
+      .map((s) => s.trim())
+      .filter(Boolean)
+    if (statements.length > 0) await db.batch(statements.map((s) => db.prepare(s)))
+  }
+}
+
+/** The benchmark API, written straight into KV as a user with `wrangler kv` would. */
+async function seedGateway(mf, upstreamPort) {
+  const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z')
+  const api = {
+    schemaVersion: 1,
+    id: API_ID,
+    name: 'portico-bench',
+    protocolType: 'REST',
+    createdDate: now,
+    allowLoopbackUpstreams: true,
+    routes: [
+      { id: 'rproxy', routeKey: 'ANY /{proxy+}', integrationId: 'iproxy' },
+      { id: 'rmock', routeKey: 'GET /mock', integrationId: 'imock' },
+    ],
+    integrations: [
+      {
+        id: 'iproxy',
+        type: 'HTTP_PROXY',
+        integrationMethod: 'ANY',
+        integrationUri: `http://127.0.0.1:${upstreamPort}/{proxy}`,
+      },
+      {
+        id: 'imock',
+        type: 'MOCK',
+        mockResponse: {
+          statusCode: 200,
+          headers: { 'content-type': 'application/json' },
+          body: CONST_BODY,
+        },
+      },
+    ],
+  }
+  const deployment = {
+    schemaVersion: 1,
+    id: DEPLOYMENT_ID,
+    apiId: API_ID,
+    createdDate: now,
+    api,
+  }
+  const stage = {
+    schemaVersion: 1,
+    apiId: API_ID,
+    stageName: STAGE,
+    deploymentId: DEPLOYMENT_ID,
+    createdDate: now,
+    lastUpdatedDate: now,
+  }
+  // Key layout: src/storage/config-store.ts (KV_KEYS).
+  const kv = await mf.getKVNamespace('ROUTES')
+  await kv.put(`api/${API_ID}`, JSON.stringify(api))
+  await kv.put(`deployment/${API_ID}/${DEPLOYMENT_ID}`, JSON.stringify(deployment))
+  await kv.put(`stage/${API_ID}/${STAGE}`, JSON.stringify(stage))
+}
+
+/** One GET with an explicit Host header (fetch() would not let us set it). */
+function probe(url, host) {
+  return new Promise((resolve) => {
+    const req = httpRequest(url, { headers: host ? { host } : {}, timeout: 15_000 }, (res) => {
+      let body = ''
+      res.setEncoding('utf8')
+      res.on('data', (d) => (body += d))
+      res.on('end', () => resolve({ status: res.statusCode, body }))
+    })
+    req.on('timeout', () => req.destroy(new Error('timed out')))
+    req.on('error', (e) => resolve({ status: 0, body: String(e.message) }))
+    req.end()
+  })
+}
+
+async function runWrk(target, seconds, pin) {
+  const args = [
+    '-t', String(Math.min(OPTS.threads, target.connections ?? OPTS.connections)),
+    '-c', String(target.connections ?? OPTS.connections),
+    '-d', `${seconds}s`,
+    '--timeout', '5s',
+    '--latency',
+    '-s', LUA_SCRIPT,
+    ...(target.host ? ['-H', `Host: ${target.host}`] : []),
+    target.url,
+  ]
+  const [cmd, cmdArgs] = pin.pinned
+    ? ['taskset', ['-c', String(pin.wrkCpu), 'wrk', ...args]]
+    : ['wrk', args]
+  const r = await run(cmd, cmdArgs, { timeoutMs: (seconds + 30) * 1000 })
+  const line = r.stdout.split('\n').find((l) => l.startsWith('BENCH_JSON '))
+  if (r.code !== 0 || line === undefined) {
+    throw new Error(`wrk failed on ${target.name} (exit ${r.code}${r.timedOut ? ', timed out' : ''}):\n${r.stdout}${r.stderr}`.slice(0, 2000))
+  }
+  return { summary: JSON.parse(line.slice('BENCH_JSON '.length)), raw: r.stdout.replace(/^BENCH_JSON .*\n?/m, '') }
+}
+
+function round(n, digits) {
+  const f = 10 ** digits
+  return Math.round(n * f) / f
+}
+
+function rowOf(target, { summary, raw }, cpu) {
+  const lat = summary.latency_us
+  const e = summary.errors
+  const seconds = summary.duration_us / 1e6
+  return {
+    name: target.name,
+    label: target.label,
+    url: target.url,
+    ...(target.host ? { host: target.host } : {}),
+    connections: target.connections ?? OPTS.connections,
+    rps: round(summary.requests / seconds, 1),
+    p50Ms: round(lat.p50 / 1000, 3),
+    p90Ms: round(lat.p90 / 1000, 3),
+    p99Ms: round(lat.p99 / 1000, 3),
+    meanMs: round(lat.mean / 1000, 3),
+    maxMs: round(lat.max / 1000, 3),
+    requests: summary.requests,
+    durationS: round(seconds, 3),
+    // CPU the servers spent per request (less sensitive to a busy machine than req/s): the
+    // target's workerd process, and this Node process (the upstream lives in it).
+    workerdCpuUsPerReq: target.worker ? round(cpu.workerdNs / 1000 / summary.requests, 1) : null,
+    upstreamCpuUsPerReq: round(cpu.nodeNs / 1000 / summary.requests, 1),
+    socketErrors: e.connect + e.read + e.write + e.timeout,
+    non2xx: e.status,
+    wrkOutput: raw.trim(),
+  }
+}
+
+function gitInfo() {
+  const head = spawnSync('git', ['rev-parse', 'HEAD'], { cwd: ROOT, encoding: 'utf8' })
+  if (head.status !== 0) return undefined
+  const dirty = spawnSync('git', ['status', '--porcelain', '--untracked-files=no'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  })
+  return { commit: head.stdout.trim(), dirty: dirty.stdout.trim() !== '' }
+}
+
+function wrkVersion() {
+  const r = spawnSync('wrk', ['-v'], { encoding: 'utf8' })
+  return /wrk\s+([^\s]+)/.exec(`${r.stdout}${r.stderr}`)?.[1]
+}
+
+/** Warm-up, then one measured wrk run with the servers' CPU time around it. */
+async function measure(target, pin, round) {
+  const tag = OPTS.rounds > 1 ? `${target.name} (round ${round}/${OPTS.rounds})` : target.name
+  log(`${tag}: warm-up ${OPTS.warmupS} s, then ${OPTS.durationS} s …`)
+  await runWrk(target, OPTS.warmupS, pin)
+  const workerdPid = target.worker ? workerdPids[target.worker] : undefined
+  const cpuBefore = { workerd: cpuNs(workerdPid), node: cpuNs(process.pid) }
+  const connectionsBefore = upstreamStats.connections
+  const measured = await runWrk(target, OPTS.durationS, pin)
+  const cpu = {
+    workerdNs: cpuNs(workerdPid) - cpuBefore.workerd,
+    nodeNs: cpuNs(process.pid) - cpuBefore.node,
+  }
+  const row = rowOf(target, measured, cpu)
+  row.upstreamConnections = upstreamStats.connections - connectionsBefore
+  log(
+    `${tag}: ${row.rps} req/s, p50 ${row.p50Ms} ms, p99 ${row.p99Ms} ms, ` +
+      `workerd CPU ${row.workerdCpuUsPerReq ?? '—'} µs/req, non-2xx ${row.non2xx}, socket errors ${row.socketErrors}`
+  )
+  return row
+}
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b)
+  const mid = sorted.length >> 1
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
+}
+
+const MEDIAN_FIELDS = ['rps', 'p50Ms', 'p90Ms', 'p99Ms', 'meanMs', 'workerdCpuUsPerReq', 'upstreamCpuUsPerReq']
+
+/** One row from several rounds: medians of the measured fields, sums of the counts. */
+function medianRow(rows) {
+  if (rows.length === 1) return rows[0]
+  const out = { ...rows[0] }
+  for (const field of MEDIAN_FIELDS) {
+    out[field] = rows[0][field] === null ? null : round(median(rows.map((r) => r[field])), 3)
+  }
+  for (const field of ['requests', 'socketErrors', 'non2xx', 'upstreamConnections']) {
+    out[field] = rows.reduce((sum, r) => sum + r[field], 0)
+  }
+  delete out.wrkOutput
+  out.rounds = rows.map((r) => ({
+    rps: r.rps,
+    p50Ms: r.p50Ms,
+    p99Ms: r.p99Ms,
+    workerdCpuUsPerReq: r.workerdCpuUsPerReq,
+    wrkOutput: r.wrkOutput,
+  }))
+  return out
+}
+
+// ---------------------------------------------------------------------------------------------
+// Report
+// ---------------------------------------------------------------------------------------------
+
+const fmt = (n, d) => (n === undefined || n === null ? '—' : n.toFixed(d))
+
+function verdict(met) {
+  return met === null ? 'n/a' : met ? 'yes' : '**no**'
+}
+
+function markdown(result) {
+  const { options: o, pinning: p } = result
+  const lines = []
+  const commit = result.git ? `${result.git.commit.slice(0, 10)}${result.git.dirty ? ' + uncommitted changes' : ''}` : 'unknown'
+  lines.push(`## Portico benchmark — ${result.date}`)
+  lines.push('')
+  lines.push(
+    `commit ${commit}; wrk ${result.env.wrk ?? '?'}: ${o.threads} thread(s), ${o.connections} connections, ` +
+      `${o.durationS} s per target after a ${o.warmupS} s warm-up` +
+      (o.rounds > 1 ? `, ${o.rounds} rounds (medians shown; ratios are medians of per-round ratios); ` : '; ') +
+      (p.pinned
+        ? `servers (upstream, workerd) pinned to CPU ${p.serverCpu}, wrk to CPU ${p.wrkCpu}.`
+        : `not pinned (${p.reason}).`) +
+      ` Load average at start ${result.env.loadavgStart.join(' / ')}, at end ${result.env.loadavgEnd?.join(' / ') ?? '?'}.`
+  )
+  lines.push('')
+  lines.push('| target | req/s | p50 (ms) | p99 (ms) | workerd CPU µs/req | upstream CPU µs/req | errors / non-2xx |')
+  lines.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: |')
+  for (const row of result.rows) {
+    lines.push(
+      `| ${row.label} | ${fmt(row.rps, 0)} | ${fmt(row.p50Ms, 3)} | ${fmt(row.p99Ms, 3)} | ${fmt(row.workerdCpuUsPerReq, 0)} | ${fmt(row.upstreamCpuUsPerReq, 0)} | ${row.socketErrors} / ${row.non2xx} |`
+    )
+  }
+  for (const skipped of result.skipped) lines.push(`| ${skipped.label} | — | — | — | — | — | ${skipped.reason.split('\n')[0].slice(0, 80)} |`)
+  lines.push('')
+  lines.push('| check | measured | target | met |')
+  lines.push('| --- | ---: | ---: | :---: |')
+  const t = result.targets
+  lines.push(`| gateway HTTP_PROXY / bare Worker throughput | ${t.rpsRatio.measured === null ? '—' : `${fmt(t.rpsRatio.measured, 3)}×`} | ≥ ${TARGETS.rpsRatioMin}× | ${verdict(t.rpsRatio.met)} |`)
+  lines.push(`| added p50 latency, 1 connection (gateway − bare) | ${t.addedP50Ms.measured === null ? '—' : `${t.addedP50Ms.measured >= 0 ? '+' : ''}${fmt(t.addedP50Ms.measured, 3)} ms`} | ≤ ${TARGETS.addedP50MsMax} ms | ${verdict(t.addedP50Ms.met)} |`)
+  lines.push(`| bundle size, gzip | ${t.bundleGzipKiB.measured === null ? '—' : `${fmt(t.bundleGzipKiB.measured, 1)} KiB`} | ≤ ${TARGETS.bundleGzipKiBMax} KiB | ${verdict(t.bundleGzipKiB.met)} |`)
+  const extra = result.ratios
+  if (extra.gatewayAddedP50MsSaturated !== null) {
+    lines.push(`| (info) added p50 at ${o.connections} connections (mostly queueing) | ${extra.gatewayAddedP50MsSaturated >= 0 ? '+' : ''}${fmt(extra.gatewayAddedP50MsSaturated, 3)} ms | | |`)
+  }
+  if (extra.mockVsConstRps !== null) {
+    lines.push(`| (info) gateway MOCK / bare constant Worker throughput | ${fmt(extra.mockVsConstRps, 3)}× | | |`)
+    lines.push(`| (info) added p50, MOCK vs constant Worker | ${extra.mockVsConstAddedP50Ms >= 0 ? '+' : ''}${fmt(extra.mockVsConstAddedP50Ms, 3)} ms | | |`)
+  }
+  if (extra.gatewayAddedCpuUsPerReq !== null) {
+    lines.push(`| (info) workerd CPU added per request, HTTP_PROXY vs bare | ${extra.gatewayAddedCpuUsPerReq >= 0 ? '+' : ''}${fmt(extra.gatewayAddedCpuUsPerReq, 0)} µs | | |`)
+    lines.push(`| (info) throughput ratio predicted by server CPU/request | ${fmt(extra.gatewayVsBareCpuCapacity, 3)}× | | |`)
+  }
+  if (extra.mockAddedCpuUsPerReq !== null) {
+    lines.push(`| (info) workerd CPU added per request, MOCK vs constant Worker | ${extra.mockAddedCpuUsPerReq >= 0 ? '+' : ''}${fmt(extra.mockAddedCpuUsPerReq, 0)} µs | | |`)
+  }
+  if (extra.bareVsUpstreamRps !== null) {
+    lines.push(`| (info) bare Worker / direct upstream throughput | ${fmt(extra.bareVsUpstreamRps, 3)}× | | |`)
+  }
+  if (result.bundle.ok) {
+    lines.push('')
+    lines.push(
+      `Bundle: ${result.bundle.modules.join(', ')} — ${fmt(result.bundle.rawKiB, 1)} KiB raw, ${fmt(result.bundle.gzipKiB, 1)} KiB gzip (node:zlib, default level)` +
+        (result.bundle.wranglerReported ? `; wrangler reports ${result.bundle.wranglerReported}.` : '.')
+    )
+  } else {
+    lines.push('')
+    lines.push(`Bundle failed:\n\n\`\`\`\n${result.bundle.error}\n\`\`\``)
+  }
+  for (const [label, logs] of Object.entries(result.workerLogs)) {
+    if (logs.count > 0) lines.push(`\n${label} worker logged ${logs.count} line(s) during the run, first: ${JSON.stringify(logs.first.slice(0, 2))}`)
+  }
+  return lines.join('\n')
+}
+
+// ---------------------------------------------------------------------------------------------
+// Main
+// ---------------------------------------------------------------------------------------------
+
+async function main() {
+  process.chdir(ROOT)
+  await ensureWrk()
+
+  // Watchdog: bundling + start-up + every target's warm-up and run, with generous slack.
+  const budgetMs = (7 * OPTS.rounds * (OPTS.durationS + OPTS.warmupS + 35) + 420) * 1000
+  setTimeout(() => void exitWith(1, `time budget (${Math.round(budgetMs / 1000)} s) exceeded`), budgetMs).unref()
+
+  const loadavgStart = os.loadavg().map((n) => round(n, 2))
+  const bundle = await bundleGateway()
+  if (bundle.ok) log(`bundle: ${bundle.gzipKiB} KiB gzip (${bundle.rawKiB} KiB raw)`)
+  else log(`bundle FAILED — the gateway rows will be skipped:\n${bundle.error}`)
+
+  const pin = pinServers()
+  log(pin.pinned ? `servers pinned to CPU ${pin.serverCpu}, wrk to CPU ${pin.wrkCpu}` : `not pinning: ${pin.reason}`)
+
+  await startUpstream(PORTS.upstream)
+  log(`upstream on 127.0.0.1:${PORTS.upstream}`)
+
+  const targets = [
+    { name: 'upstream', label: 'upstream direct (node:http)', url: `http://127.0.0.1:${PORTS.upstream}/hello`, expect: UPSTREAM_BODY },
+    { name: 'bare', label: 'bare Worker → upstream', worker: 'bare', url: `http://127.0.0.1:${PORTS.bare}/hello`, expect: UPSTREAM_BODY },
+    { name: 'gateway', label: 'gateway HTTP_PROXY → upstream', worker: 'gateway', url: `http://127.0.0.1:${PORTS.gateway}/${STAGE}/hello`, host: GATEWAY_HOST, expect: UPSTREAM_BODY },
+    { name: 'bareConst', label: 'bare Worker, constant response', worker: 'bare', url: `http://127.0.0.1:${PORTS.bare}/__const`, expect: CONST_BODY },
+    { name: 'gatewayMock', label: 'gateway MOCK (answers itself)', worker: 'gateway', url: `http://127.0.0.1:${PORTS.gateway}/${STAGE}/mock`, host: GATEWAY_HOST, expect: CONST_BODY },
+  ]
+  const skipped = []
+
+  await startMiniflare('bare', PORTS.bare, {
+    name: 'bench-bare',
+    scriptPath: BARE_WORKER,
+    bindings: { UPSTREAM_PORT: String(PORTS.upstream) },
+  })
+  log(`bare Worker on 127.0.0.1:${PORTS.bare}`)
+
+  let gatewayBlocked = bundle.ok ? undefined : `bundle failed: ${bundle.error.split('\n')[0]}`
+  if (bundle.ok) {
+    try {
+      const mf = await startMiniflare('gateway', PORTS.gateway, {
+        name: 'portico',
+        scriptPath: bundle.scriptPath,
+        kvNamespaces: ['ROUTES'],
+        d1Databases: ['DB'],
+        bindings: { ...wranglerVars() },
+        // WORKER integrations only; the benchmark API has none.
+        serviceBindings: {
+          DEMO_BACKEND: () => new Response('not part of the benchmark', { status: 503 }),
+        },
+      })
+      try {
+        await applyMigrations(mf)
+      } catch (e) {
+        log(`warning: D1 migrations not applied (${e.message}); the benchmark route does not use D1`)
+      }
+      await seedGateway(mf, PORTS.upstream)
+      log(`gateway on 127.0.0.1:${PORTS.gateway}, API ${API_ID} stage ${STAGE} seeded in KV`)
+    } catch (e) {
+      gatewayBlocked = `gateway did not start: ${e.message}`
+    }
+  }
+
+  // Check every target answers as expected before loading it.
+  const live = []
+  for (const target of targets) {
+    if (gatewayBlocked && target.host) {
+      skipped.push({ name: target.name, label: target.label, reason: gatewayBlocked })
+      continue
+    }
+    const r = await probe(target.url, target.host)
+    if (r.status !== 200 || r.body !== target.expect) {
+      const reason = `probe answered ${r.status}: ${r.body.slice(0, 300)}`
+      log(`${target.name}: ${reason} — skipped`)
+      skipped.push({ name: target.name, label: target.label, reason })
+      continue
+    }
+    live.push(target)
+  }
+
+  // Added latency is a per-request figure: at 32 connections the servers are saturated and p50 is
+  // mostly queueing (≈ connections / throughput), so the latency target is checked with one
+  // connection (no queue): bare Worker and gateway again, wrk -c 1.
+  for (const name of ['bare', 'gateway']) {
+    const t = live.find((x) => x.name === name)
+    if (t) live.push({ ...t, name: `${name}C1`, label: `${t.label}, 1 connection`, connections: 1 })
+  }
+  // Each round runs every target once, in order; with BENCH_ROUNDS > 1 the table shows medians
+  // and each ratio is the median of the per-round ratios (neighbours in time share the noise).
+  const rounds = []
+  for (let round = 1; round <= OPTS.rounds; round++) {
+    const roundRows = {}
+    for (const target of live) {
+      roundRows[target.name] = await measure(target, pin, round)
+    }
+    rounds.push(roundRows)
+  }
+  const rows = live.map((t) => medianRow(rounds.map((r) => r[t.name])))
+  const acrossRounds = (fn) => {
+    const values = rounds.map(fn).filter((v) => v !== null && Number.isFinite(v))
+    return values.length === 0 ? null : median(values)
+  }
+  const ratio = (a, b) => acrossRounds((r) => (r[a] && r[b] ? round(r[a].rps / r[b].rps, 4) : null))
+  const added = (a, b) => acrossRounds((r) => (r[a] && r[b] ? round(r[a].p50Ms - r[b].p50Ms, 3) : null))
+  const addedP99 = (a, b) => acrossRounds((r) => (r[a] && r[b] ? round(r[a].p99Ms - r[b].p99Ms, 3) : null))
+  const serverCpu = (r) => r.workerdCpuUsPerReq + r.upstreamCpuUsPerReq
+  const cpuAdded = (a, b) =>
+    acrossRounds((r) => (r[a] && r[b] ? round(r[a].workerdCpuUsPerReq - r[b].workerdCpuUsPerReq, 1) : null))
+  const cpuCapacity = (a, b) =>
+    acrossRounds((r) => (r[a] && r[b] ? round(serverCpu(r[b]) / serverCpu(r[a]), 4) : null))
+  const rpsRatio = ratio('gateway', 'bare')
+  const addedP50 = added('gatewayC1', 'bareC1')
+
+  const result = {
+    date: new Date().toISOString(),
+    git: gitInfo(),
+    options: {
+      durationS: OPTS.durationS,
+      warmupS: OPTS.warmupS,
+      connections: OPTS.connections,
+      threads: OPTS.threads,
+      rounds: OPTS.rounds,
+      ports: PORTS,
+    },
+    pinning: pin,
+    env: {
+      node: process.version,
+      wrk: wrkVersion(),
+      cpus: os.cpus().length,
+      cpuModel: os.cpus()[0]?.model,
+      loadavgStart,
+      loadavgEnd: os.loadavg().map((n) => round(n, 2)),
+    },
+    bundle,
+    rows,
+    skipped,
+    ratios: {
+      gatewayVsBareRps: rpsRatio,
+      gatewayAddedP50Ms: addedP50,
+      gatewayAddedP50MsSaturated: added('gateway', 'bare'),
+      gatewayAddedP99Ms: addedP99('gateway', 'bare'),
+      mockVsConstRps: ratio('gatewayMock', 'bareConst'),
+      mockVsConstAddedP50Ms: added('gatewayMock', 'bareConst'),
+      bareVsUpstreamRps: ratio('bare', 'upstream'),
+      // CPU view: what the gateway adds per request in workerd, and the throughput ratio the
+      // per-request CPU predicts for one dedicated server core (workerd + upstream on it).
+      gatewayAddedCpuUsPerReq: cpuAdded('gateway', 'bare'),
+      gatewayVsBareCpuCapacity: cpuCapacity('gateway', 'bare'),
+      mockAddedCpuUsPerReq: cpuAdded('gatewayMock', 'bareConst'),
+    },
+    targets: {
+      rpsRatio: { target: TARGETS.rpsRatioMin, measured: rpsRatio, met: rpsRatio === null ? null : rpsRatio >= TARGETS.rpsRatioMin },
+      addedP50Ms: { target: TARGETS.addedP50MsMax, measured: addedP50, met: addedP50 === null ? null : addedP50 <= TARGETS.addedP50MsMax },
+      bundleGzipKiB: {
+        target: TARGETS.bundleGzipKiBMax,
+        measured: bundle.ok ? bundle.gzipKiB : null,
+        met: bundle.ok ? bundle.gzipKiB <= TARGETS.bundleGzipKiBMax : null,
+      },
+    },
+    workerLogs,
+  }
+
+  mkdirSync(RESULTS_DIR, { recursive: true })
+  const file = join(RESULTS_DIR, 'latest.json')
+  writeFileSync(`${file}.tmp`, `${JSON.stringify(result, null, 2)}\n`)
+  renameSync(`${file}.tmp`, file)
+  console.log(markdown(result))
+  log(`wrote ${relative(ROOT, file)}`)
+
+  const missed = Object.values(result.targets).some((t) => t.met === false)
+  if (skipped.length > 0) return 1
+  if (OPTS.strict && missed) return 3
+  return 0
+}
+
+main().then(
+  (code) => exitWith(code),
+  (e) => exitWith(1, `failed: ${e?.stack ?? e}`)
+)

@@ -1,0 +1,56 @@
+/**
+ * The admin plane (DESIGN §3): AWS's management APIs on `ADMIN_HOSTNAME` only. Order: host check
+ * (defence in depth — the entry mounts this app for the admin host alone), credentials
+ * configured, body cap, authentication, then the apigateway v1 routes and apigatewayv2 at `/v2`.
+ * Every response carries `x-amzn-RequestId`; every failure is AWS-shaped (admin/errors.ts).
+ */
+import { Hono, type Context } from 'hono'
+import type { GatewayEnv } from '../env'
+import { adminAuth } from './auth'
+import { adminRequest } from './context'
+import { deploymentRoutes } from './deployments'
+import { AdminError, toAdminResponse } from './errors'
+import { exportRoutes } from './exports'
+import { gatewayResponseRoutes } from './gateway-responses'
+import { resourceRoutes } from './resources'
+import { restApiRoutes } from './rest-apis'
+import { stageRoutes } from './stages'
+import { v2Routes } from './v2/index'
+
+/** The hostname part of the request's Host (header, else URL), lower-cased, without port. */
+function requestHostname(c: Context<GatewayEnv>): string {
+  const host = c.req.header('host') ?? new URL(c.req.url).host
+  return host.replace(/:\d+$/, '').toLowerCase()
+}
+
+export const adminApp = new Hono<GatewayEnv>()
+
+adminApp.use('*', async (c, next) => {
+  const adminHost = c.env.ADMIN_HOSTNAME.toLowerCase()
+  // Refuse to act for any other host even if mounted wrongly: a data-plane host never reaches
+  // admin handlers (SECURITY: "admin plane unreachable from data-plane hosts").
+  if (adminHost === '' || requestHostname(c) !== adminHost) {
+    return toAdminResponse(new AdminError('NotFoundException', 'Not Found'))
+  }
+  const { requestId } = adminRequest(c)
+  await next()
+  c.res.headers.set('x-amzn-RequestId', requestId)
+})
+adminApp.use('*', adminAuth)
+
+adminApp.route('/', restApiRoutes)
+adminApp.route('/', resourceRoutes)
+adminApp.route('/', deploymentRoutes)
+adminApp.route('/', stageRoutes)
+adminApp.route('/', exportRoutes)
+adminApp.route('/', gatewayResponseRoutes)
+adminApp.route('/v2', v2Routes)
+
+adminApp.notFound((c) =>
+  toAdminResponse(
+    new AdminError('NotFoundException', `No admin resource at ${c.req.method} ${c.req.path}`),
+    adminRequest(c).requestId
+  )
+)
+
+adminApp.onError((error, c) => toAdminResponse(error, adminRequest(c).requestId))

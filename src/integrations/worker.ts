@@ -1,0 +1,102 @@
+/**
+ * WORKER: the place of AWS's Lambda proxy integration. `integrationUri` is `worker://BINDING`;
+ * the binding (a Workers service binding) receives the Lambda proxy event as a JSON POST and
+ * answers with a Lambda proxy result (payload format 1.0 or 2.0). A backend that throws, answers
+ * non-200 or answers something unparseable is MALFORMED_INTEGRATION_RESPONSE (AWS: 502);
+ * no complete answer within the timeout is INTEGRATION_TIMEOUT.
+ */
+import type { IntegrationConfig } from '../config/types'
+import { GatewayError } from '../errors/gateway-error'
+import type { IntegrationHandler, RequestContext } from '../pipeline/types'
+import { err, ok, type Result } from '../result'
+import { LAMBDA_PAYLOAD_LIMIT, readCapped } from './body'
+import type { BuildInput } from './index'
+import { readLambdaBody } from './lambda-body'
+import { buildLambdaEventV1 } from './lambda-event-v1'
+import { buildLambdaEventV2 } from './lambda-event-v2'
+import { parseLambdaResponse } from './lambda-response'
+import { parseTimeout } from './options'
+import { withTimeout } from './transport'
+
+interface WorkerTarget {
+  readonly binding: string
+  readonly version: '1.0' | '2.0'
+  readonly timeoutMs: number
+}
+
+function isFetcher(value: unknown): value is Fetcher {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    'fetch' in value &&
+    typeof value.fetch === 'function'
+  )
+}
+
+function malformed(reason: string): GatewayError {
+  return new GatewayError('MALFORMED_INTEGRATION_RESPONSE', { reason })
+}
+
+async function invoke(ctx: RequestContext, target: WorkerTarget): Promise<Response> {
+  const binding = ctx.env[target.binding]
+  if (!isFetcher(binding)) {
+    throw new GatewayError('API_CONFIGURATION_ERROR', {
+      reason: `binding ${target.binding} is not a service binding`,
+    })
+  }
+  const body = await readLambdaBody(ctx)
+  const event =
+    target.version === '1.0' ? buildLambdaEventV1(ctx, body) : buildLambdaEventV2(ctx, body)
+  // The Lambda Invoke API path, so a backend can tell an invocation from other traffic.
+  const url = `https://lambda.portico.invalid/2015-03-31/functions/${target.binding}/invocations`
+  let text: string
+  try {
+    text = await withTimeout(ctx, target.timeoutMs, async (signal) => {
+      const response = await binding.fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(event),
+        signal,
+      })
+      ctx.log.integrationStatus = response.status
+      if (response.status !== 200) {
+        await response.body?.cancel()
+        throw malformed(`backend answered HTTP ${String(response.status)}`)
+      }
+      // AWS: the response payload is capped at 6 MB like the request.
+      const bytes = await readCapped(response.body, LAMBDA_PAYLOAD_LIMIT)
+      if (bytes === undefined) throw malformed('backend response over 6 MB')
+      return new TextDecoder().decode(bytes)
+    })
+  } catch (error) {
+    // A backend that throws is a Lambda function error: AWS answers 502, not 504.
+    if (error instanceof GatewayError && error.type === 'INTEGRATION_FAILURE') {
+      throw malformed(error.detail.reason ?? 'backend failed')
+    }
+    throw error
+  }
+  const parsed = parseLambdaResponse(text, target.version)
+  if (!parsed.ok) throw malformed(`backend response: ${parsed.error}`)
+  const { status, headers, body: payload } = parsed.value
+  return new Response(payload, { status, headers })
+}
+
+/** Builds a WORKER handler. The binding itself can only be checked per request (no env here). */
+export function buildWorkerIntegration(
+  integration: IntegrationConfig,
+  input: BuildInput
+): Result<IntegrationHandler, string> {
+  const match = /^worker:\/\/([A-Za-z_][A-Za-z0-9_]*)$/.exec(integration.integrationUri ?? '')
+  const binding = match?.[1]
+  if (binding === undefined) return err('integrationUri must be worker://BINDING_NAME')
+  if (integration.requestParameters !== undefined || integration.responseParameters !== undefined) {
+    return err('parameter mapping is not supported for WORKER integrations')
+  }
+  const timeoutMs = parseTimeout(integration)
+  if (!timeoutMs.ok) return timeoutMs
+  // AWS: REST APIs speak 1.0; HTTP APIs default to 2.0.
+  const version =
+    integration.payloadFormatVersion ?? (input.api.protocolType === 'HTTP' ? '2.0' : '1.0')
+  const target: WorkerTarget = { binding, version, timeoutMs: timeoutMs.value }
+  return ok((ctx) => invoke(ctx, target))
+}
