@@ -52,7 +52,8 @@ function envSeconds(name, fallback, max) {
   const raw = (process.env[name] ?? fallback).trim()
   const m = /^(\d+)(s|m)?$/.exec(raw)
   const value = m ? Number(m[1]) * (m[2] === 'm' ? 60 : 1) : NaN
-  if (!(value >= 1 && value <= max)) usage(`${name} must be whole seconds from 1 to ${max} (got ${raw})`)
+  if (!(value >= 1 && value <= max))
+    usage(`${name} must be whole seconds from 1 to ${max} (got ${raw})`)
   return value
 }
 
@@ -276,9 +277,13 @@ async function bundleGateway() {
   if (!OPTS.skipBundle) {
     rmSync(OUT_DIR, { recursive: true, force: true })
     log('bundling the gateway: wrangler deploy --dry-run --outdir bench/.out …')
-    const r = await run('npx', ['--no-install', 'wrangler', 'deploy', '--dry-run', '--outdir', OUT_DIR], {
-      timeoutMs: 180_000,
-    })
+    const r = await run(
+      'npx',
+      ['--no-install', 'wrangler', 'deploy', '--dry-run', '--outdir', OUT_DIR],
+      {
+        timeoutMs: 180_000,
+      }
+    )
     const output = stripAnsi(r.stdout + r.stderr)
     if (r.code !== 0) {
       const errorAt = output.search(/ERROR|✘/)
@@ -307,7 +312,9 @@ async function bundleGateway() {
     gzipBytes,
     gzipKiB: round(gzipBytes / 1024, 2),
     rawKiB: round(rawBytes / 1024, 2),
-    ...(wranglerReported ? { wranglerReported: `${wranglerReported[1]} / gzip ${wranglerReported[2]}` } : {}),
+    ...(wranglerReported
+      ? { wranglerReported: `${wranglerReported[1]} / gzip ${wranglerReported[2]}` }
+      : {}),
   }
 }
 
@@ -423,7 +430,9 @@ async function startMiniflare(label, port, workerOptions) {
 async function applyMigrations(mf) {
   const db = await mf.getD1Database('DB')
   const dir = join(ROOT, 'migrations')
-  for (const file of readdirSync(dir).filter((f) => f.endsWith('.sql')).sort()) {
+  for (const file of readdirSync(dir)
+    .filter((f) => f.endsWith('.sql'))
+    .sort()) {
     const sql = readFileSync(join(dir, file), 'utf8').replace(/--[^\n]*/g, '')
     const statements = sql
       .split(';')
@@ -504,12 +513,17 @@ function probe(url, host) {
 
 async function runWrk(target, seconds, pin) {
   const args = [
-    '-t', String(Math.min(OPTS.threads, target.connections ?? OPTS.connections)),
-    '-c', String(target.connections ?? OPTS.connections),
-    '-d', `${seconds}s`,
-    '--timeout', '5s',
+    '-t',
+    String(Math.min(OPTS.threads, target.connections ?? OPTS.connections)),
+    '-c',
+    String(target.connections ?? OPTS.connections),
+    '-d',
+    `${seconds}s`,
+    '--timeout',
+    '5s',
     '--latency',
-    '-s', LUA_SCRIPT,
+    '-s',
+    LUA_SCRIPT,
     ...(target.host ? ['-H', `Host: ${target.host}`] : []),
     target.url,
   ]
@@ -519,9 +533,17 @@ async function runWrk(target, seconds, pin) {
   const r = await run(cmd, cmdArgs, { timeoutMs: (seconds + 30) * 1000 })
   const line = r.stdout.split('\n').find((l) => l.startsWith('BENCH_JSON '))
   if (r.code !== 0 || line === undefined) {
-    throw new Error(`wrk failed on ${target.name} (exit ${r.code}${r.timedOut ? ', timed out' : ''}):\n${r.stdout}${r.stderr}`.slice(0, 2000))
+    throw new Error(
+      `wrk failed on ${target.name} (exit ${r.code}${r.timedOut ? ', timed out' : ''}):\n${r.stdout}${r.stderr}`.slice(
+        0,
+        2000
+      )
+    )
   }
-  return { summary: JSON.parse(line.slice('BENCH_JSON '.length)), raw: r.stdout.replace(/^BENCH_JSON .*\n?/m, '') }
+  return {
+    summary: JSON.parse(line.slice('BENCH_JSON '.length)),
+    raw: r.stdout.replace(/^BENCH_JSON .*\n?/m, ''),
+  }
 }
 
 function round(n, digits) {
@@ -600,7 +622,15 @@ function median(values) {
   return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
 }
 
-const MEDIAN_FIELDS = ['rps', 'p50Ms', 'p90Ms', 'p99Ms', 'meanMs', 'workerdCpuUsPerReq', 'upstreamCpuUsPerReq']
+const MEDIAN_FIELDS = [
+  'rps',
+  'p50Ms',
+  'p90Ms',
+  'p99Ms',
+  'meanMs',
+  'workerdCpuUsPerReq',
+  'upstreamCpuUsPerReq',
+]
 
 /** One row from several rounds: medians of the measured fields, sums of the counts. */
 function medianRow(rows) {
@@ -636,64 +666,98 @@ function verdict(met) {
 function markdown(result) {
   const { options: o, pinning: p } = result
   const lines = []
-  const commit = result.git ? `${result.git.commit.slice(0, 10)}${result.git.dirty ? ' + uncommitted changes' : ''}` : 'unknown'
+  const commit = result.git
+    ? `${result.git.commit.slice(0, 10)}${result.git.dirty ? ' + uncommitted changes' : ''}`
+    : 'unknown'
   lines.push(`## Portico benchmark — ${result.date}`)
   lines.push('')
   lines.push(
     `commit ${commit}; wrk ${result.env.wrk ?? '?'}: ${o.threads} thread(s), ${o.connections} connections, ` +
       `${o.durationS} s per target after a ${o.warmupS} s warm-up` +
-      (o.rounds > 1 ? `, ${o.rounds} rounds (medians shown; ratios are medians of per-round ratios); ` : '; ') +
+      (o.rounds > 1
+        ? `, ${o.rounds} rounds (medians shown; ratios are medians of per-round ratios); `
+        : '; ') +
       (p.pinned
         ? `servers (upstream, workerd) pinned to CPU ${p.serverCpu}, wrk to CPU ${p.wrkCpu}.`
         : `not pinned (${p.reason}).`) +
       ` Load average at start ${result.env.loadavgStart.join(' / ')}, at end ${result.env.loadavgEnd?.join(' / ') ?? '?'}.`
   )
   lines.push('')
-  lines.push('| target | req/s | p50 (ms) | p99 (ms) | workerd CPU µs/req | upstream CPU µs/req | errors / non-2xx |')
+  lines.push(
+    '| target | req/s | p50 (ms) | p99 (ms) | workerd CPU µs/req | upstream CPU µs/req | errors / non-2xx |'
+  )
   lines.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: |')
   for (const row of result.rows) {
     lines.push(
       `| ${row.label} | ${fmt(row.rps, 0)} | ${fmt(row.p50Ms, 3)} | ${fmt(row.p99Ms, 3)} | ${fmt(row.workerdCpuUsPerReq, 0)} | ${fmt(row.upstreamCpuUsPerReq, 0)} | ${row.socketErrors} / ${row.non2xx} |`
     )
   }
-  for (const skipped of result.skipped) lines.push(`| ${skipped.label} | — | — | — | — | — | ${skipped.reason.split('\n')[0].slice(0, 80)} |`)
+  for (const skipped of result.skipped)
+    lines.push(
+      `| ${skipped.label} | — | — | — | — | — | ${skipped.reason.split('\n')[0].slice(0, 80)} |`
+    )
   lines.push('')
   lines.push('| check | measured | target | met |')
   lines.push('| --- | ---: | ---: | :---: |')
   const t = result.targets
-  lines.push(`| gateway HTTP_PROXY / bare Worker throughput | ${t.rpsRatio.measured === null ? '—' : `${fmt(t.rpsRatio.measured, 3)}×`} | ≥ ${TARGETS.rpsRatioMin}× | ${verdict(t.rpsRatio.met)} |`)
-  lines.push(`| added p50 latency, 1 connection (gateway − bare) | ${t.addedP50Ms.measured === null ? '—' : `${t.addedP50Ms.measured >= 0 ? '+' : ''}${fmt(t.addedP50Ms.measured, 3)} ms`} | ≤ ${TARGETS.addedP50MsMax} ms | ${verdict(t.addedP50Ms.met)} |`)
-  lines.push(`| bundle size, gzip | ${t.bundleGzipKiB.measured === null ? '—' : `${fmt(t.bundleGzipKiB.measured, 1)} KiB`} | ≤ ${TARGETS.bundleGzipKiBMax} KiB | ${verdict(t.bundleGzipKiB.met)} |`)
+  lines.push(
+    `| gateway HTTP_PROXY / bare Worker throughput | ${t.rpsRatio.measured === null ? '—' : `${fmt(t.rpsRatio.measured, 3)}×`} | ≥ ${TARGETS.rpsRatioMin}× | ${verdict(t.rpsRatio.met)} |`
+  )
+  lines.push(
+    `| added p50 latency, 1 connection (gateway − bare) | ${t.addedP50Ms.measured === null ? '—' : `${t.addedP50Ms.measured >= 0 ? '+' : ''}${fmt(t.addedP50Ms.measured, 3)} ms`} | ≤ ${TARGETS.addedP50MsMax} ms | ${verdict(t.addedP50Ms.met)} |`
+  )
+  lines.push(
+    `| bundle size, gzip | ${t.bundleGzipKiB.measured === null ? '—' : `${fmt(t.bundleGzipKiB.measured, 1)} KiB`} | ≤ ${TARGETS.bundleGzipKiBMax} KiB | ${verdict(t.bundleGzipKiB.met)} |`
+  )
   const extra = result.ratios
   if (extra.gatewayAddedP50MsSaturated !== null) {
-    lines.push(`| (info) added p50 at ${o.connections} connections (mostly queueing) | ${extra.gatewayAddedP50MsSaturated >= 0 ? '+' : ''}${fmt(extra.gatewayAddedP50MsSaturated, 3)} ms | | |`)
+    lines.push(
+      `| (info) added p50 at ${o.connections} connections (mostly queueing) | ${extra.gatewayAddedP50MsSaturated >= 0 ? '+' : ''}${fmt(extra.gatewayAddedP50MsSaturated, 3)} ms | | |`
+    )
   }
   if (extra.mockVsConstRps !== null) {
-    lines.push(`| (info) gateway MOCK / bare constant Worker throughput | ${fmt(extra.mockVsConstRps, 3)}× | | |`)
-    lines.push(`| (info) added p50, MOCK vs constant Worker | ${extra.mockVsConstAddedP50Ms >= 0 ? '+' : ''}${fmt(extra.mockVsConstAddedP50Ms, 3)} ms | | |`)
+    lines.push(
+      `| (info) gateway MOCK / bare constant Worker throughput | ${fmt(extra.mockVsConstRps, 3)}× | | |`
+    )
+    lines.push(
+      `| (info) added p50, MOCK vs constant Worker | ${extra.mockVsConstAddedP50Ms >= 0 ? '+' : ''}${fmt(extra.mockVsConstAddedP50Ms, 3)} ms | | |`
+    )
   }
   if (extra.gatewayAddedCpuUsPerReq !== null) {
-    lines.push(`| (info) workerd CPU added per request, HTTP_PROXY vs bare | ${extra.gatewayAddedCpuUsPerReq >= 0 ? '+' : ''}${fmt(extra.gatewayAddedCpuUsPerReq, 0)} µs | | |`)
-    lines.push(`| (info) throughput ratio predicted by server CPU/request | ${fmt(extra.gatewayVsBareCpuCapacity, 3)}× | | |`)
+    lines.push(
+      `| (info) workerd CPU added per request, HTTP_PROXY vs bare | ${extra.gatewayAddedCpuUsPerReq >= 0 ? '+' : ''}${fmt(extra.gatewayAddedCpuUsPerReq, 0)} µs | | |`
+    )
+    lines.push(
+      `| (info) throughput ratio predicted by server CPU/request | ${fmt(extra.gatewayVsBareCpuCapacity, 3)}× | | |`
+    )
   }
   if (extra.mockAddedCpuUsPerReq !== null) {
-    lines.push(`| (info) workerd CPU added per request, MOCK vs constant Worker | ${extra.mockAddedCpuUsPerReq >= 0 ? '+' : ''}${fmt(extra.mockAddedCpuUsPerReq, 0)} µs | | |`)
+    lines.push(
+      `| (info) workerd CPU added per request, MOCK vs constant Worker | ${extra.mockAddedCpuUsPerReq >= 0 ? '+' : ''}${fmt(extra.mockAddedCpuUsPerReq, 0)} µs | | |`
+    )
   }
   if (extra.bareVsUpstreamRps !== null) {
-    lines.push(`| (info) bare Worker / direct upstream throughput | ${fmt(extra.bareVsUpstreamRps, 3)}× | | |`)
+    lines.push(
+      `| (info) bare Worker / direct upstream throughput | ${fmt(extra.bareVsUpstreamRps, 3)}× | | |`
+    )
   }
   if (result.bundle.ok) {
     lines.push('')
     lines.push(
       `Bundle: ${result.bundle.modules.join(', ')} — ${fmt(result.bundle.rawKiB, 1)} KiB raw, ${fmt(result.bundle.gzipKiB, 1)} KiB gzip (node:zlib, default level)` +
-        (result.bundle.wranglerReported ? `; wrangler reports ${result.bundle.wranglerReported}.` : '.')
+        (result.bundle.wranglerReported
+          ? `; wrangler reports ${result.bundle.wranglerReported}.`
+          : '.')
     )
   } else {
     lines.push('')
     lines.push(`Bundle failed:\n\n\`\`\`\n${result.bundle.error}\n\`\`\``)
   }
   for (const [label, logs] of Object.entries(result.workerLogs)) {
-    if (logs.count > 0) lines.push(`\n${label} worker logged ${logs.count} line(s) during the run, first: ${JSON.stringify(logs.first.slice(0, 2))}`)
+    if (logs.count > 0)
+      lines.push(
+        `\n${label} worker logged ${logs.count} line(s) during the run, first: ${JSON.stringify(logs.first.slice(0, 2))}`
+      )
   }
   return lines.join('\n')
 }
@@ -708,7 +772,10 @@ async function main() {
 
   // Watchdog: bundling + start-up + every target's warm-up and run, with generous slack.
   const budgetMs = (7 * OPTS.rounds * (OPTS.durationS + OPTS.warmupS + 35) + 420) * 1000
-  setTimeout(() => void exitWith(1, `time budget (${Math.round(budgetMs / 1000)} s) exceeded`), budgetMs).unref()
+  setTimeout(
+    () => void exitWith(1, `time budget (${Math.round(budgetMs / 1000)} s) exceeded`),
+    budgetMs
+  ).unref()
 
   const loadavgStart = os.loadavg().map((n) => round(n, 2))
   const bundle = await bundleGateway()
@@ -716,17 +783,52 @@ async function main() {
   else log(`bundle FAILED — the gateway rows will be skipped:\n${bundle.error}`)
 
   const pin = pinServers()
-  log(pin.pinned ? `servers pinned to CPU ${pin.serverCpu}, wrk to CPU ${pin.wrkCpu}` : `not pinning: ${pin.reason}`)
+  log(
+    pin.pinned
+      ? `servers pinned to CPU ${pin.serverCpu}, wrk to CPU ${pin.wrkCpu}`
+      : `not pinning: ${pin.reason}`
+  )
 
   await startUpstream(PORTS.upstream)
   log(`upstream on 127.0.0.1:${PORTS.upstream}`)
 
   const targets = [
-    { name: 'upstream', label: 'upstream direct (node:http)', url: `http://127.0.0.1:${PORTS.upstream}/hello`, expect: UPSTREAM_BODY },
-    { name: 'bare', label: 'bare Worker → upstream', worker: 'bare', url: `http://127.0.0.1:${PORTS.bare}/hello`, expect: UPSTREAM_BODY },
-    { name: 'gateway', label: 'gateway HTTP_PROXY → upstream', worker: 'gateway', url: `http://127.0.0.1:${PORTS.gateway}/${STAGE}/hello`, host: GATEWAY_HOST, expect: UPSTREAM_BODY },
-    { name: 'bareConst', label: 'bare Worker, constant response', worker: 'bare', url: `http://127.0.0.1:${PORTS.bare}/__const`, expect: CONST_BODY },
-    { name: 'gatewayMock', label: 'gateway MOCK (answers itself)', worker: 'gateway', url: `http://127.0.0.1:${PORTS.gateway}/${STAGE}/mock`, host: GATEWAY_HOST, expect: CONST_BODY },
+    {
+      name: 'upstream',
+      label: 'upstream direct (node:http)',
+      url: `http://127.0.0.1:${PORTS.upstream}/hello`,
+      expect: UPSTREAM_BODY,
+    },
+    {
+      name: 'bare',
+      label: 'bare Worker → upstream',
+      worker: 'bare',
+      url: `http://127.0.0.1:${PORTS.bare}/hello`,
+      expect: UPSTREAM_BODY,
+    },
+    {
+      name: 'gateway',
+      label: 'gateway HTTP_PROXY → upstream',
+      worker: 'gateway',
+      url: `http://127.0.0.1:${PORTS.gateway}/${STAGE}/hello`,
+      host: GATEWAY_HOST,
+      expect: UPSTREAM_BODY,
+    },
+    {
+      name: 'bareConst',
+      label: 'bare Worker, constant response',
+      worker: 'bare',
+      url: `http://127.0.0.1:${PORTS.bare}/__const`,
+      expect: CONST_BODY,
+    },
+    {
+      name: 'gatewayMock',
+      label: 'gateway MOCK (answers itself)',
+      worker: 'gateway',
+      url: `http://127.0.0.1:${PORTS.gateway}/${STAGE}/mock`,
+      host: GATEWAY_HOST,
+      expect: CONST_BODY,
+    },
   ]
   const skipped = []
 
@@ -754,7 +856,9 @@ async function main() {
       try {
         await applyMigrations(mf)
       } catch (e) {
-        log(`warning: D1 migrations not applied (${e.message}); the benchmark route does not use D1`)
+        log(
+          `warning: D1 migrations not applied (${e.message}); the benchmark route does not use D1`
+        )
       }
       await seedGateway(mf, PORTS.upstream)
       log(`gateway on 127.0.0.1:${PORTS.gateway}, API ${API_ID} stage ${STAGE} seeded in KV`)
@@ -803,11 +907,15 @@ async function main() {
     return values.length === 0 ? null : median(values)
   }
   const ratio = (a, b) => acrossRounds((r) => (r[a] && r[b] ? round(r[a].rps / r[b].rps, 4) : null))
-  const added = (a, b) => acrossRounds((r) => (r[a] && r[b] ? round(r[a].p50Ms - r[b].p50Ms, 3) : null))
-  const addedP99 = (a, b) => acrossRounds((r) => (r[a] && r[b] ? round(r[a].p99Ms - r[b].p99Ms, 3) : null))
+  const added = (a, b) =>
+    acrossRounds((r) => (r[a] && r[b] ? round(r[a].p50Ms - r[b].p50Ms, 3) : null))
+  const addedP99 = (a, b) =>
+    acrossRounds((r) => (r[a] && r[b] ? round(r[a].p99Ms - r[b].p99Ms, 3) : null))
   const serverCpu = (r) => r.workerdCpuUsPerReq + r.upstreamCpuUsPerReq
   const cpuAdded = (a, b) =>
-    acrossRounds((r) => (r[a] && r[b] ? round(r[a].workerdCpuUsPerReq - r[b].workerdCpuUsPerReq, 1) : null))
+    acrossRounds((r) =>
+      r[a] && r[b] ? round(r[a].workerdCpuUsPerReq - r[b].workerdCpuUsPerReq, 1) : null
+    )
   const cpuCapacity = (a, b) =>
     acrossRounds((r) => (r[a] && r[b] ? round(serverCpu(r[b]) / serverCpu(r[a]), 4) : null))
   const rpsRatio = ratio('gateway', 'bare')
@@ -851,8 +959,16 @@ async function main() {
       mockAddedCpuUsPerReq: cpuAdded('gatewayMock', 'bareConst'),
     },
     targets: {
-      rpsRatio: { target: TARGETS.rpsRatioMin, measured: rpsRatio, met: rpsRatio === null ? null : rpsRatio >= TARGETS.rpsRatioMin },
-      addedP50Ms: { target: TARGETS.addedP50MsMax, measured: addedP50, met: addedP50 === null ? null : addedP50 <= TARGETS.addedP50MsMax },
+      rpsRatio: {
+        target: TARGETS.rpsRatioMin,
+        measured: rpsRatio,
+        met: rpsRatio === null ? null : rpsRatio >= TARGETS.rpsRatioMin,
+      },
+      addedP50Ms: {
+        target: TARGETS.addedP50MsMax,
+        measured: addedP50,
+        met: addedP50 === null ? null : addedP50 <= TARGETS.addedP50MsMax,
+      },
       bundleGzipKiB: {
         target: TARGETS.bundleGzipKiBMax,
         measured: bundle.ok ? bundle.gzipKiB : null,

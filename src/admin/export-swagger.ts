@@ -8,6 +8,11 @@ import { isRecord, type JsonObject } from './input'
 
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch']
 
+/** `value` without the named keys. */
+function omit(value: JsonObject, ...keys: string[]): JsonObject {
+  return Object.fromEntries(Object.entries(value).filter(([k]) => !keys.includes(k)))
+}
+
 function rewriteRefs(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(rewriteRefs)
   if (!isRecord(value)) return value
@@ -68,8 +73,8 @@ function operation(op: JsonObject): JsonObject {
       if (!isRecord(r)) continue
       const [types, schema] = contentOf(r)
       types.forEach((t) => produces.add(t))
-      const { content: _content, headers, ...kept } = r
-      const res: JsonObject = { description: '', ...kept }
+      const { headers } = r
+      const res: JsonObject = { description: '', ...omit(r, 'content', 'headers') }
       if (schema !== undefined) res.schema = schema
       if (isRecord(headers)) {
         res.headers = Object.fromEntries(
@@ -105,8 +110,7 @@ function securityDefinitions(schemes: unknown): JsonObject | undefined {
     } else {
       // OpenAPI 3-only schemes (http bearer, openIdConnect) become API Gateway-style apiKey
       // entries on the Authorization header, keeping their `x-amazon-apigateway-*` fields.
-      const { scheme: _scheme, ...kept } = s
-      out[name] = { ...kept, type: 'apiKey', name: 'Authorization', in: 'header' }
+      out[name] = { ...omit(s, 'scheme'), type: 'apiKey', name: 'Authorization', in: 'header' }
     }
   }
   return Object.keys(out).length > 0 ? out : undefined
@@ -114,7 +118,8 @@ function securityDefinitions(schemes: unknown): JsonObject | undefined {
 
 /** A Swagger 2.0 document equivalent to the given OpenAPI 3.0 one. */
 export function toSwagger2(oas: Record<string, unknown>): Record<string, unknown> {
-  const { openapi: _v, servers, paths, components, ...rest } = oas
+  const { servers, paths, components } = oas
+  const rest = omit(oas, 'openapi', 'servers', 'paths', 'components')
   const out: JsonObject = { swagger: '2.0', ...serverParts(servers), ...rest }
   const convertedPaths: JsonObject = {}
   for (const [path, item] of Object.entries(isRecord(paths) ? paths : {})) {

@@ -117,8 +117,9 @@ gatewayResponseRoutes.delete('/restapis/:restApiId/gatewayresponses/:responseTyp
   if (api.gatewayResponses?.[type] === undefined) {
     return notFound(`Gateway response ${type} is not customized`)
   }
-  const rest = { ...api.gatewayResponses }
-  delete rest[type]
+  const rest = Object.fromEntries(
+    Object.entries(api.gatewayResponses ?? {}).filter(([t]) => t !== type)
+  )
   const next: ApiConfig = { ...api, gatewayResponses: rest }
   if (Object.keys(rest).length === 0) delete next.gatewayResponses
   await saveResponses(c, next, 'DeleteGatewayResponse', type)

@@ -4,7 +4,7 @@
  * configured, body cap, authentication, then the apigateway v1 routes and apigatewayv2 at `/v2`.
  * Every response carries `x-amzn-RequestId`; every failure is AWS-shaped (admin/errors.ts).
  */
-import { Hono, type Context } from 'hono'
+import { Hono, type Context, type MiddlewareHandler } from 'hono'
 import type { GatewayEnv } from '../env'
 import { adminAuth } from './auth'
 import { adminRequest } from './context'
@@ -25,7 +25,7 @@ function requestHostname(c: Context<GatewayEnv>): string {
 
 export const adminApp = new Hono<GatewayEnv>()
 
-adminApp.use('*', async (c, next) => {
+const adminHostOnly: MiddlewareHandler<GatewayEnv> = async (c, next) => {
   const adminHost = c.env.ADMIN_HOSTNAME.toLowerCase()
   // Refuse to act for any other host even if mounted wrongly: a data-plane host never reaches
   // admin handlers (SECURITY: "admin plane unreachable from data-plane hosts").
@@ -35,7 +35,9 @@ adminApp.use('*', async (c, next) => {
   const { requestId } = adminRequest(c)
   await next()
   c.res.headers.set('x-amzn-RequestId', requestId)
-})
+}
+
+adminApp.use('*', adminHostOnly)
 adminApp.use('*', adminAuth)
 
 adminApp.route('/', restApiRoutes)

@@ -45,10 +45,9 @@ function setMapEntry(
   name: string,
   op: PatchOperation
 ): Record<string, string> | undefined {
-  const next = { ...map }
-  if (op.op === 'remove') delete next[name]
-  else if (op.op === 'add' || op.op === 'replace') next[name] = requireValue(op)
-  else invalidPatch(op)
+  if (op.op !== 'remove' && op.op !== 'add' && op.op !== 'replace') invalidPatch(op)
+  const next = Object.fromEntries(Object.entries(map ?? {}).filter(([k]) => k !== name))
+  if (op.op !== 'remove') next[name] = requireValue(op)
   return Object.keys(next).length > 0 ? next : undefined
 }
 
@@ -87,7 +86,11 @@ function applyMethodSetting(stage: StageConfig, segs: string[], op: PatchOperati
     // `remove /~1pets/GET`: drop that method's settings.
     if (op.op !== 'remove' || segs.length !== 2) return invalidPatch(op)
     if (isDefault) delete stage.defaultRouteSettings
-    else if (stage.routeSettings !== undefined) delete stage.routeSettings[routeKey]
+    else if (stage.routeSettings !== undefined) {
+      stage.routeSettings = Object.fromEntries(
+        Object.entries(stage.routeSettings).filter(([k]) => k !== routeKey)
+      )
+    }
     return
   }
   if (segs.length !== 4) return invalidPatch(op)

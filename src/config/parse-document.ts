@@ -1,10 +1,14 @@
-/** Parse + validate one KV document's text at load time, never throwing. */
+/**
+ * Parse + validate one KV document's text at load time, never throwing. Like
+ * `parseConfigText`, but with the edge's deployment check (route-level problems allowed).
+ */
 import type { Result } from '../result'
 import { err } from '../result'
 import type { ApiConfig, DeploymentConfig, DomainNameConfig, StageConfig } from './types'
+import { MAX_CONFIG_BYTES } from './limits'
 import {
   validateApiConfig,
-  validateDeploymentConfig,
+  validateDeploymentForEdge,
   validateDomainNameConfig,
   validateStageConfig,
 } from './validate'
@@ -16,9 +20,6 @@ interface DocumentKinds {
   domain: DomainNameConfig
 }
 
-/** KV values are capped at 25 MiB by the platform; config documents far below that. */
-const MAX_DOCUMENT_BYTES = 4 * 1024 * 1024
-
 const VALIDATORS: {
   [K in keyof DocumentKinds]: (
     doc: unknown
@@ -26,7 +27,8 @@ const VALIDATORS: {
 } = {
   api: validateApiConfig,
   stage: validateStageConfig,
-  deployment: validateDeploymentConfig,
+  // Route-level problems do not refuse the whole deployment at the edge (validate.ts).
+  deployment: validateDeploymentForEdge,
   domain: validateDomainNameConfig,
 }
 
@@ -34,7 +36,7 @@ export function parseDocument<K extends keyof DocumentKinds>(
   kind: K,
   text: string
 ): Result<DocumentKinds[K], string> {
-  if (text.length > MAX_DOCUMENT_BYTES) return err(`${kind} document is larger than 4 MiB`)
+  if (text.length > MAX_CONFIG_BYTES) return err(`${kind} document is larger than the 1 MiB cap`)
   let doc: unknown
   try {
     doc = JSON.parse(text)

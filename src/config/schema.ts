@@ -175,6 +175,7 @@ export const API_CONFIG_SCHEMA: Schema = object(
     integrations: array(integration, L.MAX_INTEGRATIONS),
     gatewayResponses: map({ enum: [...GATEWAY_RESPONSE_TYPES] }, gatewayResponse, 64),
     importWarnings: array(text(L.MAX_DESCRIPTION_LENGTH), L.MAX_IMPORT_WARNINGS),
+    openapiExtras: freeObject,
   },
   ['schemaVersion', 'id', 'name', 'protocolType', 'createdDate', 'routes', 'integrations']
 )

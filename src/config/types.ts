@@ -40,6 +40,11 @@ export interface ApiConfig {
   gatewayResponses?: Partial<Record<GatewayErrorType, GatewayResponseConfig>>
   /** Import warnings kept for the admin API's `warnings` field; not used at the edge. */
   importWarnings?: string[]
+  /**
+   * Document-level OpenAPI content Portico keeps for export but does not act on (yet): models,
+   * security schemes, validators, CORS, policy, documentation, user `x-*` keys.
+   */
+  openapiExtras?: Record<string, unknown>
 }
 
 export interface RouteConfig {

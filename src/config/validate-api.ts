@@ -39,11 +39,22 @@ function duplicates<T>(
   return issues
 }
 
+/**
+ * `routeLevel: false` (the edge's load path) leaves out problems that break one route only —
+ * an unknown integration reference, an upstream URL the SSRF guard refuses — so the edge can
+ * serve the rest and answer 500 API_CONFIGURATION_ERROR on that route (pipeline/build.ts checks
+ * them again while building). Writes through the admin API always use the full check.
+ */
+export interface SemanticOptions {
+  routeLevel: boolean
+}
+
 function checkRoute(
   api: ApiConfig,
   route: RouteConfig,
   at: string,
-  ids: Set<string>
+  ids: Set<string>,
+  options: SemanticOptions
 ): ConfigIssue[] {
   const issues: ConfigIssue[] = []
   const websocket = api.protocolType === 'WEBSOCKET'
@@ -55,7 +66,7 @@ function checkRoute(
         : 'must be $default or "METHOD /path" (e.g. "GET /pets/{petId}")',
     })
   }
-  if (route.integrationId !== undefined && !ids.has(route.integrationId)) {
+  if (options.routeLevel && route.integrationId !== undefined && !ids.has(route.integrationId)) {
     issues.push({
       path: `${at}/integrationId`,
       message: `refers to unknown integration ${JSON.stringify(route.integrationId)}`,
@@ -96,7 +107,8 @@ function checkHttpUri(uri: string, allowLoopback: boolean): string | undefined {
 function checkIntegration(
   api: ApiConfig,
   integration: IntegrationConfig,
-  at: string
+  at: string,
+  options: SemanticOptions
 ): ConfigIssue[] {
   const issues: ConfigIssue[] = []
   const uri = integration.integrationUri
@@ -122,7 +134,7 @@ function checkIntegration(
         message: 'must be worker://BINDING with BINDING matching ^[A-Z][A-Z0-9_]{0,63}$',
       })
     }
-  } else {
+  } else if (options.routeLevel) {
     const problem = checkHttpUri(uri, api.allowLoopbackUpstreams === true)
     if (problem !== undefined) issues.push({ path: `${at}/integrationUri`, message: problem })
   }
@@ -130,7 +142,11 @@ function checkIntegration(
 }
 
 /** Semantic issues of a schema-valid API; `base` prefixes paths (`/api` inside a deployment). */
-export function apiSemanticIssues(api: ApiConfig, base = ''): ConfigIssue[] {
+export function apiSemanticIssues(
+  api: ApiConfig,
+  base = '',
+  options: SemanticOptions = { routeLevel: true }
+): ConfigIssue[] {
   const integrationIds = new Set(api.integrations.map((i) => i.id))
   return [
     ...duplicates(
@@ -152,10 +168,10 @@ export function apiSemanticIssues(api: ApiConfig, base = ''): ConfigIssue[] {
       'integration id'
     ),
     ...api.routes.flatMap((route, i) =>
-      checkRoute(api, route, `${base}${pointer('routes', i)}`, integrationIds)
+      checkRoute(api, route, `${base}${pointer('routes', i)}`, integrationIds, options)
     ),
     ...api.integrations.flatMap((integration, i) =>
-      checkIntegration(api, integration, `${base}${pointer('integrations', i)}`)
+      checkIntegration(api, integration, `${base}${pointer('integrations', i)}`, options)
     ),
   ]
 }

@@ -118,6 +118,18 @@ export const validateDeploymentConfig: (doc: unknown) => ConfigResult<Deployment
     ...apiSemanticIssues(d.api, '/api'),
   ])
 
+/**
+ * The edge's load-time check of a deployment: the same, minus problems confined to one route,
+ * which the edge turns into a 500 on that route (see `SemanticOptions`).
+ */
+export const validateDeploymentForEdge: (doc: unknown) => ConfigResult<DeploymentConfig> =
+  makeValidator(DEPLOYMENT_CONFIG_SCHEMA, (d: DeploymentConfig) => [
+    ...(d.api.id === d.apiId
+      ? []
+      : [{ path: '/api/id', message: `must equal the deployment's apiId (${d.apiId})` }]),
+    ...apiSemanticIssues(d.api, '/api', { routeLevel: false }),
+  ])
+
 /** Validates a stage (KV `stage/{apiId}/{stageName}`). */
 export const validateStageConfig: (doc: unknown) => ConfigResult<StageConfig> = makeValidator(
   STAGE_CONFIG_SCHEMA,

@@ -12,7 +12,7 @@ import { child, isRecord, isStringArray } from './json'
 
 type Authorization = Pick<
   RouteConfig,
-  'apiKeyRequired' | 'authorizationType' | 'authorizationScopes'
+  'apiKeyRequired' | 'authorizationType' | 'authorizationScopes' | 'authorizerId'
 >
 type Kind = 'API_KEY' | NonNullable<RouteConfig['authorizationType']> | undefined
 
@@ -71,6 +71,8 @@ export function importSecurity(
         )
       } else {
         out.authorizationType = kind
+        // AWS names the authorizer by its security scheme; keep that name as the reference.
+        if (kind !== 'AWS_IAM' && /^[A-Za-z0-9_-]{1,64}$/.test(name)) out.authorizerId = name
         if (scopes.length > 0) out.authorizationScopes = scopes
         d.warn(
           at,

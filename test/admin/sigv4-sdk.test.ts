@@ -22,7 +22,8 @@ class WebSha256 {
       data.set(c, at)
       at += c.byteLength
     }
-    if (this.secret === undefined) return new Uint8Array(await crypto.subtle.digest('SHA-256', data))
+    if (this.secret === undefined)
+      return new Uint8Array(await crypto.subtle.digest('SHA-256', data))
     const key = await crypto.subtle.importKey(
       'raw',
       toBytes(this.secret),

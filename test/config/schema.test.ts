@@ -44,6 +44,7 @@ const API: Keys<ApiConfig> = {
   integrations: true,
   gatewayResponses: false,
   importWarnings: false,
+  openapiExtras: false,
 }
 const ROUTE: Keys<RouteConfig> = {
   id: true,

@@ -260,3 +260,30 @@ describe('config loading at the edge', () => {
     expect(body.id).toBe(res.headers.get('x-amzn-RequestId'))
   })
 })
+
+describe('fail-closed authorization', () => {
+  it('never forwards a route that requires an authorizer this build cannot check (500)', async () => {
+    const tag = `authz-${crypto.randomUUID()}`
+    const { host } = await seedApi({
+      routes: [{ id: 'r1', routeKey: 'GET /secret', integrationId: 'p1', authorizationType: 'AWS_IAM' }],
+      integrations: [{ id: 'p1', type: 'HTTP_PROXY', integrationUri: upstream('/echo/secret') }],
+    })
+    const res = await dataPlane(host, '/dev/secret', { headers: { 'x-test-tag': tag } })
+    expect(res.status).toBe(500)
+    expect(await hits(tag)).toBe(0)
+  })
+
+  it('answers 403 Forbidden on an apiKeyRequired route without calling the upstream', async () => {
+    const tag = `apikey-${crypto.randomUUID()}`
+    const { host } = await seedApi({
+      routes: [{ id: 'r1', routeKey: 'GET /keyed', integrationId: 'p1', apiKeyRequired: true }],
+      integrations: [{ id: 'p1', type: 'HTTP_PROXY', integrationUri: upstream('/echo/keyed') }],
+    })
+    const res = await dataPlane(host, '/dev/keyed', {
+      headers: { 'x-test-tag': tag, 'x-api-key': 'anything-at-all-0123456789' },
+    })
+    expect(res.status).toBe(403)
+    expect(await res.json()).toEqual({ message: 'Forbidden' })
+    expect(await hits(tag)).toBe(0)
+  })
+})
