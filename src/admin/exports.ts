@@ -40,7 +40,11 @@ exportRoutes.get('/restapis/:restApiId/stages/:stageName/exports/:exportType', a
   if (stage.deploymentId === undefined) return notFound('The stage has no deployment to export')
   const deployment = await requireDeployment(c, api.id, stage.deploymentId)
   const invokeUrl = `https://${api.id}.${c.env.EXECUTE_API_DOMAIN}/${stage.stageName}`
-  const oas = exportOpenApi(deployment.api, { stage: { ...stage, invokeUrl }, extensions })
+  const oas = exportOpenApi(deployment.api, {
+    stage: { ...stage, invokeUrl },
+    extensions,
+    ...(deployment.api.openapiExtras === undefined ? {} : { extras: deployment.api.openapiExtras }),
+  })
   const doc = exportType === 'swagger' ? toSwagger2(oas) : oas
   const ext2 = format === 'yaml' ? 'yaml' : 'json'
   const filename = `${api.id}-${stage.stageName}-${exportType}.${ext2}`

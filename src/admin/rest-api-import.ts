@@ -10,6 +10,7 @@ import type { GatewayEnv } from '../env'
 import { importOpenApi } from '../openapi/import'
 import { adminBody } from './context'
 import { badRequest, invalidConfig } from './errors'
+import { isRecord } from './input'
 
 export interface ImportedApi {
   api: ApiConfig
@@ -60,9 +61,33 @@ export async function importBody(
   if (failOnWarnings && warnings.length > 0) {
     return badRequest(`Warnings found during import: ${warnings.join('; ')}`)
   }
-  const checked = checkApiConfig(result.value.api)
+  // Models, security schemes, validators… are kept so that GetExport gives them back.
+  const { api, extras } = result.value
+  const candidate: ApiConfig =
+    Object.keys(extras).length > 0 ? { ...api, openapiExtras: extras } : api
+  const checked = checkApiConfig(candidate)
   if (!checked.ok) throw invalidConfig('API definition', checked.error)
   return { api: checked.value, warnings }
+}
+
+/** Document-level extras: imported keys win; `components` maps are merged one level down. */
+function mergeExtras(
+  existing: Record<string, unknown> | undefined,
+  imported: Record<string, unknown> | undefined
+): Record<string, unknown> | undefined {
+  if (existing === undefined || imported === undefined) return imported ?? existing
+  const merged: Record<string, unknown> = { ...existing, ...imported }
+  const a = existing.components
+  const b = imported.components
+  if (isRecord(a) && isRecord(b)) {
+    const components: Record<string, unknown> = { ...a, ...b }
+    for (const [key, value] of Object.entries(b)) {
+      const old = a[key]
+      if (isRecord(old) && isRecord(value)) components[key] = { ...old, ...value }
+    }
+    merged.components = components
+  }
+  return merged
 }
 
 /**
@@ -120,5 +145,7 @@ export function mergeApis(existing: ApiConfig, imported: ApiConfig): ApiConfig {
   if (media.length > 0) merged.binaryMediaTypes = media
   if (imported.importWarnings !== undefined) merged.importWarnings = imported.importWarnings
   else delete merged.importWarnings
+  const extras = mergeExtras(existing.openapiExtras, imported.openapiExtras)
+  if (extras !== undefined) merged.openapiExtras = extras
   return merged
 }

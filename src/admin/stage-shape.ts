@@ -4,7 +4,7 @@
  * UpdateStage and CreateDeployment.
  */
 import type { Context } from 'hono'
-import { checkStageConfig } from '../config/check'
+import { checkStageConfig, checkStageDeployable } from '../config/check'
 import type { CanarySettingsConfig, RouteSettingsConfig, StageConfig } from '../config/types'
 import type { GatewayEnv } from '../env'
 import { configStore } from '../storage/config-store'
@@ -96,6 +96,10 @@ export async function saveStage(
 ): Promise<StageConfig> {
   const checked = checkStageConfig(stage)
   if (!checked.ok) throw invalidConfig('stage', checked.error)
+  // Compiles what the stage will serve with its variables (e.g. a variable that turns an
+  // upstream URL into a private address) before the stage points at it.
+  const deployable = await checkStageDeployable(c.env.ROUTES, checked.value)
+  if (!deployable.ok) throw invalidConfig('stage', deployable.error)
   await configStore.putStage(c.env.ROUTES, checked.value)
   await recordWrite(c, action, `/restapis/${stage.apiId}/stages/${stage.stageName}`)
   return checked.value

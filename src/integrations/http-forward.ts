@@ -104,7 +104,7 @@ async function forward(ctx: RequestContext, target: HttpTarget): Promise<Respons
   stripUntrustedClientHeaders(headers)
   const path = expandPath(target.uri, ctx.pathParameters)
   if (!path.ok) throw badParameters(path.error)
-  const clientQuery = target.mode === 'proxy' ? new URL(ctx.request.url).search.slice(1) : ''
+  const clientQuery = target.mode === 'proxy' ? ctx.url.search.slice(1) : ''
   let query = [target.uri.query, clientQuery].filter((q) => q !== '').join('&')
   const hasBody = method !== 'GET' && method !== 'HEAD' && ctx.request.body !== null
   const requestBody = target.mapping.usesRequestBody ? await readRequestBody(ctx) : undefined
@@ -120,7 +120,7 @@ async function forward(ctx: RequestContext, target: HttpTarget): Promise<Respons
   if (!hasBody) headers.delete('content-type')
   setForwardedHeaders(headers, {
     clientIp: ctx.clientIp,
-    proto: new URL(ctx.request.url).protocol.replace(':', ''),
+    proto: ctx.url.protocol.slice(0, -1),
     host: ctx.domainName,
   })
   const url = joinUrl(target.uri.origin, draft.path, query)

@@ -75,7 +75,7 @@ export function buildLambdaEventV2(ctx: RequestContext, body: LambdaBody): Lambd
     version: '2.0',
     routeKey: ctx.routeKey,
     rawPath: ctx.fullPath,
-    rawQueryString: new URL(ctx.request.url).search.slice(1),
+    rawQueryString: ctx.url.search.slice(1),
     ...(cookies.length > 0 ? { cookies } : {}),
     headers,
     ...(has(query) ? { queryStringParameters: query } : {}),

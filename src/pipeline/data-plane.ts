@@ -152,6 +152,7 @@ async function runRoute(
     fullPath: rawPathOf(request.url),
     domainName: host,
     pathParameters: match.pathParameters,
+    url,
     query: url.searchParams,
     identity: {},
     responseHeaders: new Headers(),

@@ -19,9 +19,21 @@ export function logFailure(requestId: string, error: GatewayError): void {
   )
 }
 
+/** Headers of a fetched Response are immutable; ones built by the gateway are not. */
+function mutable(response: Response, isHead: boolean): Response {
+  if (isHead && response.body !== null) return new Response(null, response)
+  try {
+    response.headers.set('x-portico-probe', '')
+    response.headers.delete('x-portico-probe')
+    return response
+  } catch {
+    return new Response(response.body, response)
+  }
+}
+
 export function finalizeResponse(ctx: RequestContext, upstream: Response): Response {
-  const body = ctx.request.method === 'HEAD' ? null : upstream.body
-  const response = new Response(body, upstream)
+  // Re-wrapping only when needed keeps the streamed body on the platform's fast path.
+  const response = mutable(upstream, ctx.request.method === 'HEAD')
   if (ctx.protocol === 'HTTP') response.headers.set('apigw-requestid', ctx.requestId)
   else response.headers.set('x-amzn-RequestId', ctx.requestId)
   ctx.responseHeaders.forEach((value, name) => {

@@ -57,6 +57,8 @@ export interface RequestContext {
   /** The host the client used. */
   readonly domainName: string
   readonly pathParameters: Readonly<Record<string, string>>
+  /** The request URL, parsed once (query string, scheme). */
+  readonly url: URL
   readonly query: URLSearchParams
   identity: CallerIdentity
   /** Headers every response of this request carries (CORS, rate-limit…), errors included. */

@@ -100,6 +100,7 @@ export function makeRequestContext(options: RequestContextOptions = {}): Request
     fullPath,
     domainName: url.host,
     pathParameters: options.pathParameters ?? {},
+    url,
     query: url.searchParams,
     identity: options.identity ?? {},
     responseHeaders: new Headers(),
