@@ -14,6 +14,8 @@ export default tseslint.config(
       'scripts/**/*.mjs',
       'demo/**/*.mjs',
       'eslint.config.js',
+      '**/*.d.mts',
+      'demo/**/*.mjs',
     ],
   },
   eslint.configs.recommended,

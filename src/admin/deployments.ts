@@ -105,7 +105,16 @@ deploymentRoutes.post('/restapis/:restApiId/deployments', async (c) => {
   // The snapshot is written before any stage points at it.
   await configStore.putDeployment(c.env.ROUTES, deployment)
   await recordWrite(c, 'CreateDeployment', `/restapis/${api.id}/deployments/${deployment.id}`)
-  if (stage !== undefined) await saveStage(c, stage, 'CreateDeployment')
+  if (stage !== undefined) {
+    try {
+      await saveStage(c, stage, 'CreateDeployment')
+    } catch (error) {
+      // The stage refused it (e.g. its variables make an upstream private): keep no orphan.
+      await configStore.deleteKey(c.env.ROUTES, KV_KEYS.deployment(api.id, deployment.id))
+      await recordWrite(c, 'DeleteDeployment', `/restapis/${api.id}/deployments/${deployment.id}`)
+      throw error
+    }
+  }
   return c.json(deploymentOut(deployment, false), 201)
 })
 

@@ -164,3 +164,48 @@ describe('GetDeployments / GetDeployment / DeleteDeployment', () => {
     expect(await env.ROUTES.get(`deployment/${apiId}/${id}`)).toBeNull()
   })
 })
+
+describe('stage variables checked against the deployment', () => {
+  const templated = {
+    openapi: '3.0.1',
+    info: { title: 'Templated', version: '1' },
+    paths: {
+      '/items': {
+        get: {
+          'x-amazon-apigateway-integration': {
+            type: 'http_proxy',
+            httpMethod: 'GET',
+            uri: 'https://${stageVariables.backend}/items',
+          },
+        },
+      },
+    },
+  }
+
+  it('refuses a stage whose variables point an upstream at a metadata address', async () => {
+    const apiId = await importApi(templated)
+    const res = await admin('POST', `/restapis/${apiId}/deployments`, {
+      stageName: 'prod',
+      variables: { backend: '169.254.169.254' },
+    })
+    const e = await awsError(res)
+    expect(e).toMatchObject({ status: 400, type: 'BadRequestException' })
+    expect(e.message).toContain('/deploymentId')
+    expect(await env.ROUTES.get(`stage/${apiId}/prod`)).toBeNull()
+    expect((await env.ROUTES.list({ prefix: `deployment/${apiId}/` })).keys).toHaveLength(0)
+  })
+
+  it('refuses an UpdateStage that sets such a variable, and keeps the stage as it was', async () => {
+    const apiId = await importApi(templated)
+    await deploy(apiId, { stageName: 'prod', variables: { backend: 'example.com' } })
+    const res = await admin('PATCH', `/restapis/${apiId}/stages/prod`, {
+      patchOperations: [{ op: 'replace', path: '/variables/backend', value: '127.0.0.1' }],
+    })
+    expect((await awsError(res)).status).toBe(400)
+    const stored: { variables?: Record<string, string> } | null = await env.ROUTES.get(
+      `stage/${apiId}/prod`,
+      'json'
+    )
+    expect(stored?.variables).toEqual({ backend: 'example.com' })
+  })
+})

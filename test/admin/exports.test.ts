@@ -90,3 +90,33 @@ describe('GetExport', () => {
     expect(e).toMatchObject({ status: 404, type: 'NotFoundException' })
   })
 })
+
+describe('GetExport of imported document content', () => {
+  it('gives back the models of the imported document', async () => {
+    const apiId = await importApi({
+      openapi: '3.0.1',
+      info: { title: 'Models', version: '1' },
+      components: { schemas: { Pet: { type: 'object', properties: { id: { type: 'string' } } } } },
+      paths: {
+        '/pets': {
+          get: {
+            'x-amazon-apigateway-integration': {
+              type: 'http_proxy',
+              httpMethod: 'GET',
+              uri: 'https://example.com/pets',
+            },
+          },
+        },
+      },
+    })
+    await deploy(apiId, { stageName: 'prod' })
+    const oas: { components?: { schemas?: Record<string, unknown> } } = await (
+      await admin('GET', `/restapis/${apiId}/stages/prod/exports/oas30`)
+    ).json()
+    expect(oas.components?.schemas?.Pet).toBeDefined()
+    const swagger: { definitions?: Record<string, unknown> } = await (
+      await admin('GET', `/restapis/${apiId}/stages/prod/exports/swagger`)
+    ).json()
+    expect(swagger.definitions?.Pet).toBeDefined()
+  })
+})

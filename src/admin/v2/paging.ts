@@ -4,6 +4,7 @@
  */
 import { badRequest } from '../errors'
 
+/** One page of a list and the token for the next, when there is one. */
 export interface Page<T> {
   items: T[]
   nextToken?: string

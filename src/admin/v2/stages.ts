@@ -1,7 +1,7 @@
 /**
  * apigatewayv2 stages: `/v2/apis/{apiId}/stages[/{stageName}]`. `stageVariables` ⇄
  * `StageConfig.variables`. A stage with `autoDeploy` is deployed when it is created or switched on,
- * and again on every change to its API (store.ts `autoDeploy`).
+ * and again on every change to its API (store.ts `commitApi`).
  */
 import { Hono } from 'hono'
 import {

@@ -18,6 +18,7 @@ import { recordWrite } from '../commit'
 import { newResourceId } from '../../config/ids'
 import { invalidConfig, notFound } from '../errors'
 
+/** The Hono context every v2 handler gets. */
 export type V2Context = Context<GatewayEnv>
 
 /** AWS's description of the deployments it makes for `autoDeploy` stages. */
@@ -34,6 +35,7 @@ function storedInvalid(key: string): never {
   throw new Error(`stored config document ${key} fails validation`)
 }
 
+/** Any stored API (REST too) or 404 NotFoundException; a stored document failing its check is a 500. */
 export async function loadApi(c: V2Context, apiId: string): Promise<ApiConfig> {
   const doc = await v2Queries.api(c.env.ROUTES, apiId)
   if (doc === null) return notFound(`Invalid API identifier specified ${apiId}`)
@@ -47,6 +49,7 @@ export async function loadV2Api(c: V2Context, apiId: string): Promise<ApiConfig>
   return api.protocolType === 'REST' ? notFound(`Invalid API identifier specified ${apiId}`) : api
 }
 
+/** The stored stage, or undefined. */
 export async function findStage(
   c: V2Context,
   apiId: string,
@@ -58,17 +61,20 @@ export async function findStage(
   return checked.ok ? checked.value : storedInvalid(`stage/${apiId}/${stageName}`)
 }
 
+/** The stored stage or 404 NotFoundException. */
 export async function loadStage(c: V2Context, apiId: string, name: string): Promise<StageConfig> {
   const stage = await findStage(c, apiId, name)
   return stage ?? notFound(`Invalid stage identifier specified ${name}`)
 }
 
+/** All stages of an API, sorted by name. */
 export async function listStages(c: V2Context, apiId: string): Promise<StageConfig[]> {
   const names = await v2Queries.stageNames(c.env.ROUTES, apiId)
   const stages = await Promise.all(names.map((n) => findStage(c, apiId, n)))
   return stages.filter((s): s is StageConfig => s !== undefined)
 }
 
+/** The stored domain name (lower-case), or undefined. */
 export async function findDomain(
   c: V2Context,
   domainName: string
@@ -79,6 +85,7 @@ export async function findDomain(
   return checked.ok ? checked.value : storedInvalid(`/v2/domainnames/${domainName}`)
 }
 
+/** All custom domain names, sorted. */
 export async function listDomains(c: V2Context): Promise<DomainNameConfig[]> {
   const names = await v2Queries.domainNames(c.env.ROUTES)
   const domains = await Promise.all(names.map((n) => findDomain(c, n)))
@@ -132,7 +139,7 @@ export async function writeDeployment(
  * (e.g. a stage variable that makes an upstream private), the snapshot is removed again and the
  * whole change is refused. Returns the checked stages, not yet written.
  */
-export async function stageDeployment(
+async function stageDeployment(
   c: V2Context,
   api: ApiConfig,
   stages: readonly StageConfig[],

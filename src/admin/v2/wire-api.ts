@@ -25,6 +25,7 @@ export function apiEndpoint(c: V2Context, api: ApiConfig): string {
   return `${scheme}://${api.id}.${c.env.EXECUTE_API_DOMAIN}${port}`
 }
 
+/** `ApiConfig` → apigatewayv2 `Api`. */
 export function apiToWire(c: V2Context, api: ApiConfig): Record<string, unknown> {
   return compact({
     apiEndpoint: apiEndpoint(c, api),
@@ -47,6 +48,7 @@ export function apiToWire(c: V2Context, api: ApiConfig): Record<string, unknown>
 /** `integrations/{id}` is how apigatewayv2 names a route's target. */
 export const TARGET_PREFIX = 'integrations/'
 
+/** `RouteConfig` → apigatewayv2 `Route` (AWS defaults filled in). */
 export function routeToWire(route: RouteConfig): Record<string, unknown> {
   const requestParameters =
     route.requestParameters === undefined
@@ -68,6 +70,7 @@ export function routeToWire(route: RouteConfig): Record<string, unknown> {
   })
 }
 
+/** `IntegrationConfig` → apigatewayv2 `Integration` (WORKER and `mockResponse` are Portico's). */
 export function integrationToWire(
   api: ApiConfig,
   integration: IntegrationConfig

@@ -35,6 +35,7 @@ export function parseRouteSettings(f: Fields): RouteSettingsConfig {
   return settings
 }
 
+/** `StageConfig` → apigatewayv2 `Stage` (`variables` → `stageVariables`). */
 export function stageToWire(stage: StageConfig): Record<string, unknown> {
   const routeSettings =
     stage.routeSettings === undefined
@@ -57,6 +58,7 @@ export function stageToWire(stage: StageConfig): Record<string, unknown> {
   })
 }
 
+/** `DeploymentConfig` → apigatewayv2 `Deployment` (always `DEPLOYED`: writes are synchronous). */
 export function deploymentToWire(d: DeploymentConfig): Record<string, unknown> {
   return compact({
     // DeploymentConfig has no flag for it: AWS's own description marks auto deployments.
@@ -68,6 +70,7 @@ export function deploymentToWire(d: DeploymentConfig): Record<string, unknown> {
   })
 }
 
+/** `ApiMappingConfig` → apigatewayv2 `ApiMapping`. */
 export function mappingToWire(m: ApiMappingConfig): Record<string, unknown> {
   return {
     apiId: m.apiId,
