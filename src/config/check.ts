@@ -9,7 +9,7 @@ import { compileVariant } from '../pipeline/build'
 import { err, ok, type Result } from '../result'
 import { compileRouteTable } from '../routing/route-table'
 import { KV_KEYS, readRaw } from '../storage/config-store'
-import type { ApiConfig, DomainNameConfig, RouteConfig, StageConfig } from './types'
+import type { ApiConfig, DomainNameConfig, StageConfig } from './types'
 import { parseDocument } from './parse-document'
 import {
   validateApiConfig,
@@ -19,8 +19,6 @@ import {
 } from './validate'
 
 export type { ConfigIssue } from './validate'
-
-const PROBE_ROUTE: RouteConfig = { id: 'check', routeKey: '$default' }
 
 /** Problems the edge would hit building this API (beyond what the schema says). */
 export function compileIssues(api: ApiConfig): ConfigIssue[] {
@@ -37,9 +35,19 @@ export function compileIssues(api: ApiConfig): ConfigIssue[] {
   api.integrations.forEach((integration, index) => {
     // URIs built from stage variables are checked per stage (checkStageDeployable).
     if (integration.integrationUri?.includes('${stageVariables.') === true) return
-    const route = api.routes.find((r) => r.integrationId === integration.id) ?? PROBE_ROUTE
-    const built = buildIntegration(integration, { api, route, stageVariables: {} })
-    if (!built.ok) issues.push({ path: `/integrations/${String(index)}`, message: built.error })
+    // Built once per route that uses it (placeholders must name that route's parameters); an
+    // integration no route uses yet is checked by the schema and SSRF rules only, as AWS allows
+    // creating it before its route.
+    for (const route of api.routes.filter((r) => r.integrationId === integration.id)) {
+      const built = buildIntegration(integration, { api, route, stageVariables: {} })
+      if (!built.ok) {
+        issues.push({
+          path: `/integrations/${String(index)}`,
+          message: `${built.error} (as used by route ${route.routeKey})`,
+        })
+        return
+      }
+    }
   })
   return issues
 }

@@ -309,3 +309,28 @@ describe('stored documents', () => {
     })
   })
 })
+
+describe('config checks on write', () => {
+  it('refuses an import whose upstream is a metadata address, naming the JSON path', async () => {
+    const doc = {
+      openapi: '3.0.1',
+      info: { title: 'SSRF', version: '1' },
+      paths: {
+        '/x': {
+          get: {
+            'x-amazon-apigateway-integration': {
+              type: 'http_proxy',
+              httpMethod: 'GET',
+              uri: 'http://169.254.169.254/latest/meta-data',
+            },
+          },
+        },
+      },
+    }
+    const before = (await env.ROUTES.list({ prefix: 'api/' })).keys.length
+    const e = await awsError(await admin('POST', '/restapis?mode=import', doc))
+    expect(e).toMatchObject({ status: 400, type: 'BadRequestException' })
+    expect(e.message).toMatch(/^Invalid API definition: \/integrations\/0\/integrationUri: /)
+    expect((await env.ROUTES.list({ prefix: 'api/' })).keys.length).toBe(before)
+  })
+})

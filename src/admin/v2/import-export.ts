@@ -57,7 +57,9 @@ async function importDefinition(
   if (failOnWarnings && result.value.warnings.length > 0) {
     return badRequest(`Warnings found during import: ${result.value.warnings.join('; ')}`)
   }
-  return result.value.api
+  const { api, extras } = result.value
+  // Models, security schemes, CORS… are not enforced yet but kept, so export gives them back.
+  return Object.keys(extras).length === 0 ? api : { ...api, openapiExtras: extras }
 }
 
 /** Import and export of the v2 API surface; mounted under `/apis`. */
@@ -101,6 +103,7 @@ importExportRoutes.get('/:apiId/exports/:specification', async (c) => {
   const path = stage === undefined || stage.stageName === '$default' ? '' : `/${stage.stageName}`
   const doc = exportOpenApi(api, {
     extensions,
+    ...(api.openapiExtras === undefined ? {} : { extras: api.openapiExtras }),
     ...(stage === undefined ? {} : { stage: { ...stage, invokeUrl: apiEndpoint(c, api) + path } }),
   })
   if (outputType === 'YAML') {
