@@ -21,10 +21,7 @@ type DataPlaneTarget = Extract<HostTarget, { kind: 'execute-api' | 'custom' }>
 /** Loopback hosts may use plain HTTP (local development); everything else is HTTPS-only. */
 function isLoopbackHost(host: string): boolean {
   return (
-    host === 'localhost' ||
-    host.endsWith('.localhost') ||
-    host === '127.0.0.1' ||
-    host === '[::1]'
+    host === 'localhost' || host.endsWith('.localhost') || host === '127.0.0.1' || host === '[::1]'
   )
 }
 
@@ -43,7 +40,9 @@ interface Early {
 
 function errorResponse(e: unknown, early: Early, extra?: Headers, variant?: CompiledVariant) {
   const error =
-    e instanceof GatewayError ? e : new GatewayError('DEFAULT_5XX', { reason: 'unhandled', cause: e })
+    e instanceof GatewayError
+      ? e
+      : new GatewayError('DEFAULT_5XX', { reason: 'unhandled', cause: e })
   logFailure(early.requestId, error)
   return renderGatewayResponse(
     error.type,
@@ -89,7 +88,11 @@ export async function handleDataPlane(
       throw new GatewayError('API_CONFIGURATION_ERROR', { reason: resolved.reason })
     }
     if (resolved.kind === 'no-mapping') {
-      throw new GatewayError('DEFAULT_4XX', { status: 403, message: 'Forbidden', reason: 'no mapping' })
+      throw new GatewayError('DEFAULT_4XX', {
+        status: 403,
+        message: 'Forbidden',
+        reason: 'no mapping',
+      })
     }
     if (resolved.kind === 'no-stage') {
       early.protocol = resolved.protocol ?? 'REST'

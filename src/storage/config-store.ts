@@ -4,12 +4,7 @@
  * write (admin) and on load (edge), so a document written directly with `wrangler kv` is
  * treated exactly like one written through Portico.
  */
-import type {
-  ApiConfig,
-  DeploymentConfig,
-  DomainNameConfig,
-  StageConfig,
-} from '../config/types'
+import type { ApiConfig, DeploymentConfig, DomainNameConfig, StageConfig } from '../config/types'
 
 export const KV_KEYS = {
   api: (apiId: string) => `api/${apiId}`,

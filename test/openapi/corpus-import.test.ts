@@ -78,7 +78,7 @@ describe('corpus: documents that import', () => {
     const { api, warnings } = mustImport(CORPUS['awsdocs-rest-lambda-request-authorizer.json'])
     expect(routeTable(api)).toEqual({ 'GET /protected-by-lambda-authorizer': '(none)' })
     expect(api.routes[0]?.authorizationType).toBe('CUSTOM')
-    expect(api.routes[0]?.authorizerId).toBeUndefined()
+    expect(api.routes[0]?.authorizerId).toBe('myAuthorizer')
     expect(warningPaths(warnings).sort()).toEqual([
       '/components/securitySchemes/myAuthorizer/x-amazon-apigateway-authorizer',
       '/components/securitySchemes/myAuthorizer/x-amazon-apigateway-authtype',

@@ -1,4 +1,4 @@
-import { env } from 'cloudflare:test'
+import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
 import { KV_KEYS } from '../../src/storage/config-store'
 import type { IntegrationConfig, RouteConfig } from '../../src/config/types'
@@ -87,7 +87,14 @@ describe('data plane routing', () => {
       routes: [route('r1', 'ANY /{proxy+}', 'p1')],
       integrations: [{ id: 'p1', type: 'HTTP_PROXY', integrationUri: upstream('/echo/{proxy}') }],
     })
-    for (const path of ['/dev/a%2fb', '/dev/a%5cb', '/dev/a;x=1', '/dev/a%00b', '/dev//a', '/dev/a%252e%252e/b']) {
+    for (const path of [
+      '/dev/a%2fb',
+      '/dev/a%5cb',
+      '/dev/a;x=1',
+      '/dev/a%00b',
+      '/dev//a',
+      '/dev/a%252e%252e/b',
+    ]) {
       const res = await dataPlane(host, path, { headers: { 'x-test-tag': tag } })
       expect(res.status, path).toBe(400)
     }
@@ -246,7 +253,8 @@ describe('config loading at the edge', () => {
             statusCode: 404,
             responseParameters: { 'x-custom': 'yes' },
             responseTemplates: {
-              'application/json': '{"error":$context.error.messageString,"id":"$context.requestId"}',
+              'application/json':
+                '{"error":$context.error.messageString,"id":"$context.requestId"}',
             },
           },
         },
@@ -265,7 +273,9 @@ describe('fail-closed authorization', () => {
   it('never forwards a route that requires an authorizer this build cannot check (500)', async () => {
     const tag = `authz-${crypto.randomUUID()}`
     const { host } = await seedApi({
-      routes: [{ id: 'r1', routeKey: 'GET /secret', integrationId: 'p1', authorizationType: 'AWS_IAM' }],
+      routes: [
+        { id: 'r1', routeKey: 'GET /secret', integrationId: 'p1', authorizationType: 'AWS_IAM' },
+      ],
       integrations: [{ id: 'p1', type: 'HTTP_PROXY', integrationUri: upstream('/echo/secret') }],
     })
     const res = await dataPlane(host, '/dev/secret', { headers: { 'x-test-tag': tag } })

@@ -1,5 +1,5 @@
 /** Writes config documents straight into KV, as a user with `wrangler kv key put` would. */
-import { env, SELF } from 'cloudflare:test'
+import { env, exports } from 'cloudflare:workers'
 import type {
   ApiConfig,
   DeploymentConfig,
@@ -60,7 +60,9 @@ export async function writeDeployment(api: ApiConfig, deploymentId: string): Pro
   await env.ROUTES.put(KV_KEYS.deployment(api.id, deploymentId), JSON.stringify(deployment))
 }
 
-export async function writeStage(stage: Omit<StageConfig, 'schemaVersion' | 'createdDate' | 'lastUpdatedDate'>): Promise<void> {
+export async function writeStage(
+  stage: Omit<StageConfig, 'schemaVersion' | 'createdDate' | 'lastUpdatedDate'>
+): Promise<void> {
   const now = new Date().toISOString()
   const doc: StageConfig = { schemaVersion: 1, createdDate: now, lastUpdatedDate: now, ...stage }
   await env.ROUTES.put(KV_KEYS.stage(stage.apiId, stage.stageName), JSON.stringify(doc))
@@ -90,5 +92,5 @@ export function upstream(path = ''): string {
 export function dataPlane(host: string, path: string, init: RequestInit = {}): Promise<Response> {
   const headers = new Headers(init.headers)
   headers.set('host', host)
-  return SELF.fetch(`http://${host}${path}`, { ...init, headers })
+  return exports.default.fetch(`http://${host}${path}`, { ...init, headers })
 }

@@ -22,8 +22,12 @@ export interface UpstreamServer {
 function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = []
-    req.on('data', (c: Buffer) => chunks.push(c))
-    req.on('end', () => resolve(Buffer.concat(chunks)))
+    req.on('data', (c: Buffer) => {
+      chunks.push(c)
+    })
+    req.on('end', () => {
+      resolve(Buffer.concat(chunks))
+    })
     req.on('error', reject)
   })
 }
@@ -62,7 +66,9 @@ export async function startUpstream(port = 0): Promise<UpstreamServer> {
       return
     }
     if (path === '/redirect') {
-      res.writeHead(302, { location: `http://127.0.0.1:${String(server.address() && (server.address() as AddressInfo).port)}/echo/redirected` })
+      res.writeHead(302, {
+        location: `http://127.0.0.1:${String(server.address() && (server.address() as AddressInfo).port)}/echo/redirected`,
+      })
       res.end()
       return
     }
@@ -119,7 +125,9 @@ export async function startUpstream(port = 0): Promise<UpstreamServer> {
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections()
-        server.close(() => resolve())
+        server.close(() => {
+          resolve()
+        })
       }),
   }
 }
@@ -129,6 +137,10 @@ export async function findClosedPort(): Promise<number> {
   const probe = createServer()
   await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve))
   const port = (probe.address() as AddressInfo).port
-  await new Promise<void>((resolve) => probe.close(() => resolve()))
+  await new Promise<void>((resolve) =>
+    probe.close(() => {
+      resolve()
+    })
+  )
   return port
 }
