@@ -22,4 +22,6 @@ app.all('*', (c) => {
   return handleDataPlane(c.req.raw, c.env, c.executionCtx, target, domainName)
 })
 
+export { RateLimiter } from './durable-objects/rate-limiter'
+
 export default app

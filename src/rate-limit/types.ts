@@ -1,0 +1,49 @@
+/**
+ * Contracts between the throttle policy, the RateLimiter Durable Object and the usage store.
+ * One object per (usage plan, API key) — named `plan:{planId}:key:{keyId}` — or per stage/route
+ * bucket for default throttling — named `route:{apiId}:{stage}:{routeKey}`.
+ */
+
+/** AWS token bucket: size `burstLimit`, refilled at `rateLimit` tokens per second. */
+export interface ThrottleSettings {
+  rateLimit: number
+  burstLimit: number
+}
+
+export type QuotaPeriod = 'DAY' | 'WEEK' | 'MONTH'
+
+/** AWS usage plan quota: `limit` requests per UTC calendar `period`, shifted by `offset`. */
+export interface QuotaSettings {
+  limit: number
+  period: QuotaPeriod
+  /** AWS: days (WEEK: 0–6 from Monday… as AWS; MONTH: 0–27) the period start is shifted by. */
+  offset: number
+}
+
+/** What one request asks of its bucket: throttle and/or quota, consulted in one call. */
+export interface ConsumeRequest {
+  throttle?: ThrottleSettings
+  quota?: QuotaSettings
+  /** For usage rows (D1): the plan and key this object counts for. */
+  usage?: { planId: string; keyId: string }
+}
+
+export type ConsumeResult =
+  | {
+      allowed: true
+      /** Tokens left in the bucket after this request (for `RateLimit` headers). */
+      remaining: number
+      /** Quota left in the current period, when a quota applies. */
+      quotaRemaining?: number
+      /** Epoch ms when the current quota period ends, when a quota applies. */
+      quotaResetAt?: number
+    }
+  | {
+      allowed: false
+      reason: 'THROTTLED' | 'QUOTA_EXCEEDED'
+      /** Milliseconds until a retry can succeed (→ `Retry-After`, rounded up to seconds). */
+      retryAfterMs: number
+      remaining: number
+      quotaRemaining?: number
+      quotaResetAt?: number
+    }
