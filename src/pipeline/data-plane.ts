@@ -69,8 +69,10 @@ export async function handleDataPlane(
   }
   let variant: CompiledVariant | undefined
   try {
-    checkRequestSize(request)
-    const url = new URL(request.url)
+    // Each property read of a Request crosses into the runtime: read the URL once.
+    const rawUrl = request.url
+    checkRequestSize(request, rawUrl)
+    const url = new URL(rawUrl)
     if (url.protocol !== 'https:' && !isLoopbackHost(host)) {
       throw new GatewayError('DEFAULT_4XX', {
         status: 403,
@@ -78,7 +80,8 @@ export async function handleDataPlane(
         reason: 'plain http',
       })
     }
-    const canonical = canonicalizePath(rawPathOf(request.url))
+    const fullPath = rawPathOf(rawUrl)
+    const canonical = canonicalizePath(fullPath)
     if (!canonical.ok) {
       throw new GatewayError('DEFAULT_4XX', { reason: `ambiguous path: ${canonical.error}` })
     }
@@ -108,7 +111,8 @@ export async function handleDataPlane(
         reason: 'execute-api endpoint disabled',
       })
     }
-    return await runRoute(request, env, executionCtx, variant, resolved.path, host, early, url)
+    const where = { path: resolved.path, fullPath, host, url }
+    return await runRoute(request, env, executionCtx, variant, where, early)
   } catch (e) {
     return errorResponse(e, early, undefined, variant)
   }
@@ -126,11 +130,10 @@ async function runRoute(
   env: GatewayBindings,
   executionCtx: Pick<ExecutionContext, 'waitUntil'>,
   variant: CompiledVariant,
-  path: string,
-  host: string,
-  early: Early,
-  url: URL
+  where: { path: string; fullPath: string; host: string; url: URL },
+  early: Early
 ): Promise<Response> {
+  const { path, fullPath, host, url } = where
   const match = variant.table.match(request.method, path)
   const api = variant.deployment.api
   if (match === undefined) throw unknownRoute(api.protocolType, 'no route')
@@ -152,7 +155,7 @@ async function runRoute(
     routeKey: match.route.routeKey,
     resourcePath: match.resourcePath,
     path,
-    fullPath: rawPathOf(request.url),
+    fullPath,
     domainName: host,
     pathParameters: match.pathParameters,
     url,

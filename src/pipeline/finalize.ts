@@ -19,23 +19,30 @@ export function logFailure(requestId: string, error: GatewayError): void {
   )
 }
 
-/** Headers of a fetched Response are immutable; ones built by the gateway are not. */
-function mutable(response: Response, isHead: boolean): Response {
-  if (isHead && response.body !== null) return new Response(null, response)
+/**
+ * Sets the request-id header, re-wrapping the response only when its headers are immutable (a
+ * fetched Response); responses the gateway built are changed in place, which keeps a streamed
+ * body on the platform's fast path.
+ */
+function withRequestId(response: Response, name: string, id: string): Response {
   try {
-    response.headers.set('x-portico-probe', '')
-    response.headers.delete('x-portico-probe')
+    response.headers.set(name, id)
     return response
   } catch {
-    return new Response(response.body, response)
+    const copy = new Response(response.body, response)
+    copy.headers.set(name, id)
+    return copy
   }
 }
 
 export function finalizeResponse(ctx: RequestContext, upstream: Response): Response {
-  // Re-wrapping only when needed keeps the streamed body on the platform's fast path.
-  const response = mutable(upstream, ctx.request.method === 'HEAD')
-  if (ctx.protocol === 'HTTP') response.headers.set('apigw-requestid', ctx.requestId)
-  else response.headers.set('x-amzn-RequestId', ctx.requestId)
+  const isHead = ctx.request.method === 'HEAD' && upstream.body !== null
+  const idHeader = ctx.protocol === 'HTTP' ? 'apigw-requestid' : 'x-amzn-RequestId'
+  const response = withRequestId(
+    isHead ? new Response(null, upstream) : upstream,
+    idHeader,
+    ctx.requestId
+  )
   ctx.responseHeaders.forEach((value, name) => {
     response.headers.set(name, value)
   })

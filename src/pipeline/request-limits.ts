@@ -9,12 +9,12 @@ export const MAX_HEADER_BYTES = 10_240
 export const MAX_BODY_BYTES = 10 * 1024 * 1024
 
 /** Throws REQUEST_TOO_LARGE (414 / 431 / 413) when a cap is exceeded. */
-export function checkRequestSize(request: Request): void {
-  if (request.url.length > MAX_URL_BYTES) {
+export function checkRequestSize(request: Request, rawUrl: string): void {
+  if (rawUrl.length > MAX_URL_BYTES) {
     throw new GatewayError('REQUEST_TOO_LARGE', {
       status: 414,
       message: 'Request-URI Too Large',
-      reason: `url length ${String(request.url.length)}`,
+      reason: `url length ${String(rawUrl.length)}`,
     })
   }
   let headerBytes = 0
