@@ -16,7 +16,7 @@ export type QuotaPeriod = 'DAY' | 'WEEK' | 'MONTH'
 export interface QuotaSettings {
   limit: number
   period: QuotaPeriod
-  /** AWS: days (WEEK: 0–6 from Monday… as AWS; MONTH: 0–27) the period start is shifted by. */
+  /** AWS: the day a period starts — WEEK: 0 = Sunday … 6 = Saturday; MONTH: day 0–27; DAY: 0. */
   offset: number
 }
 
