@@ -57,6 +57,9 @@ export async function sendUpstream(
   upstream: UpstreamRequest,
   timeoutMs: number
 ): Promise<Response> {
+  // A streamed client body aborts the request signal when it passes the size cap
+  // (pipeline/request-limits.ts): the upstream fetch is cancelled rather than completed.
+  const bodyLimit = upstream.body instanceof ReadableStream ? ctx.request.signal : undefined
   const response = await withTimeout(ctx, timeoutMs, (signal) =>
     fetch(upstream.url, {
       method: upstream.method,
@@ -65,9 +68,12 @@ export async function sendUpstream(
       // AWS: redirects go back to the client as they are; following one would let an upstream
       // steer the gateway to any host (SSRF).
       redirect: 'manual',
-      signal,
+      signal: bodyLimit === undefined ? signal : AbortSignal.any([signal, bodyLimit]),
     })
-  )
+  ).catch((error: unknown) => {
+    if (bodyLimit?.reason instanceof GatewayError) throw bodyLimit.reason
+    throw error
+  })
   ctx.log.integrationStatus = response.status
   if (response.status < 200 || response.status > 599) {
     throw new GatewayError('INTEGRATION_FAILURE', {

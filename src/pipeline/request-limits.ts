@@ -35,18 +35,29 @@ export function checkRequestSize(request: Request, rawUrl: string): void {
 }
 
 /**
- * A body without Content-Length (chunked) is counted as it streams; past the cap the stream
- * errors, so the upstream sees a failed request rather than a truncated one.
+ * A body without Content-Length (chunked) is counted as it streams. Past the cap the returned
+ * request's `signal` aborts with REQUEST_TOO_LARGE before the stream errors: workerd ends a
+ * chunked upload whose source stream errors as if it were complete, so only aborting the
+ * upstream fetch (transport.ts listens to this signal) keeps the upstream from acting on a
+ * truncated body.
  */
 export function limitBody(request: Request): Request {
   if (request.body === null || request.headers.has('content-length')) return request
   let seen = 0
+  const overflow = new AbortController()
   const counter = new TransformStream<Uint8Array, Uint8Array>({
     transform(chunk, controller) {
       seen += chunk.byteLength
-      if (seen > MAX_BODY_BYTES) controller.error(new GatewayError('REQUEST_TOO_LARGE'))
-      else controller.enqueue(chunk)
+      if (seen <= MAX_BODY_BYTES) {
+        controller.enqueue(chunk)
+        return
+      }
+      const error = new GatewayError('REQUEST_TOO_LARGE', {
+        reason: `streamed body over ${String(MAX_BODY_BYTES)} bytes`,
+      })
+      overflow.abort(error)
+      controller.error(error)
     },
   })
-  return new Request(request, { body: request.body.pipeThrough(counter) })
+  return new Request(request, { body: request.body.pipeThrough(counter), signal: overflow.signal })
 }

@@ -62,6 +62,20 @@ function params(names: readonly string[], values: readonly string[]): Record<str
   return out
 }
 
+/**
+ * The request methods API Gateway serves. `ANY` and `$default` stand for these only: `TRACE`
+ * (cross-site tracing), `CONNECT`, a literal `ANY` or a made-up verb match no route.
+ */
+const SERVED_METHODS: ReadonlySet<string> = new Set([
+  'GET',
+  'POST',
+  'PUT',
+  'PATCH',
+  'DELETE',
+  'HEAD',
+  'OPTIONS',
+])
+
 function pickMethod(methods: MethodMap, method: string): RouteEntry | undefined {
   // HEAD falls back to the GET route (RFC 9110 §9.3.2: HEAD is GET without content), then ANY.
   const exact = methods.get(method) ?? (method === 'HEAD' ? methods.get('GET') : undefined)
@@ -141,6 +155,7 @@ export function compileRouteTable(
   return ok({
     protocol,
     match(method, canonicalPath) {
+      if (!SERVED_METHODS.has(method)) return undefined
       const found = find(canonicalPath, (m) => pickMethod(m, method))
       if (found !== undefined) return toMatch(found)
       // AWS: `$default` catches requests that match no other route (HTTP APIs only).

@@ -97,10 +97,19 @@ describe('methods', () => {
     expect(chosen(table(['GET /x', 'HEAD /x']), 'HEAD', '/x')).toBe('HEAD /x')
   })
 
-  it('compares methods exactly (a lower-case method only reaches ANY)', () => {
-    expect(chosen(t, 'get', '/pets')).toBe('ANY /pets')
+  it('compares methods exactly (a lower-case method matches no route, not even ANY)', () => {
+    expect(chosen(t, 'get', '/pets')).toBeUndefined()
     expect(chosen(t, 'post', '/pets/1')).toBeUndefined()
   })
+
+  it.each(['TRACE', 'CONNECT', 'ANY', 'PROPFIND', 'FOO'])(
+    'never lets ANY or $default serve the %s method (AWS serves seven methods only)',
+    (method) => {
+      expect(chosen(t, method, '/pets')).toBeUndefined()
+      expect(chosen(t, method, '/only-any')).toBeUndefined()
+      expect(chosen(table(['$default']), method, '/anything')).toBeUndefined()
+    }
+  )
 })
 
 describe('paths', () => {
@@ -272,10 +281,11 @@ describe('match robustness', () => {
     '$default',
   ])
 
-  it('never throws and always answers for HTTP APIs with $default, on arbitrary strings', () => {
+  it('never throws and always answers for HTTP APIs with $default, on arbitrary paths', () => {
+    const served = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS']
     const property = fc.property(
       fc.string({ unit: 'binary', maxLength: 80 }),
-      fc.string(),
+      fc.constantFrom(...served),
       (p, m) => {
         const r = t.match(m, p)
         expect(r).toBeDefined()
@@ -285,6 +295,14 @@ describe('match robustness', () => {
     )
     for (const seed of SEEDS) fc.assert(property, { seed, numRuns: 300 })
     fc.assert(property, { numRuns: 300 })
+  })
+
+  it('never throws on arbitrary method strings', () => {
+    const property = fc.property(fc.string(), (m) => {
+      expect(() => t.match(m, '/a/b')).not.toThrow()
+      return true
+    })
+    for (const seed of SEEDS) fc.assert(property, { seed, numRuns: 300 })
   })
 
   it('matches 2000-segment paths against a deep table without recursion trouble', () => {
