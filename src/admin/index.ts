@@ -6,6 +6,7 @@
  */
 import { Hono, type Context, type MiddlewareHandler } from 'hono'
 import type { GatewayEnv } from '../env'
+import { apiKeyRoutes } from './api-keys'
 import { adminAuth } from './auth'
 import { adminRequest } from './context'
 import { deploymentRoutes } from './deployments'
@@ -15,6 +16,9 @@ import { gatewayResponseRoutes } from './gateway-responses'
 import { resourceRoutes } from './resources'
 import { restApiRoutes } from './rest-apis'
 import { stageRoutes } from './stages'
+import { usageRoutes } from './usage'
+import { usagePlanKeyRoutes } from './usage-plan-keys'
+import { usagePlanRoutes } from './usage-plans'
 import { v2Routes } from './v2/index'
 
 /** The hostname part of the request's Host (header, else URL), lower-cased, without port. */
@@ -46,6 +50,10 @@ adminApp.route('/', deploymentRoutes)
 adminApp.route('/', stageRoutes)
 adminApp.route('/', exportRoutes)
 adminApp.route('/', gatewayResponseRoutes)
+adminApp.route('/', apiKeyRoutes)
+adminApp.route('/', usagePlanRoutes)
+adminApp.route('/', usagePlanKeyRoutes)
+adminApp.route('/', usageRoutes)
 adminApp.route('/v2', v2Routes)
 
 adminApp.notFound((c) =>

@@ -13,7 +13,7 @@ const HTTP_ROUTE_KEY = /^(\$default|[A-Z]+ \/\S*)$/
 /** WebSocket: the predefined keys, or a custom key that does not start with `$` (AWS). */
 const WEBSOCKET_ROUTE_KEY = /^(\$connect|\$disconnect|\$default|[^\s$]\S{0,127})$/
 /** `worker://BINDING`: a Workers service binding name as wrangler accepts it, upper case. */
-const WORKER_URI = /^worker:\/\/[A-Z][A-Z0-9_]{0,63}$/
+const WORKER_URI = /^worker:\/\/([A-Z][A-Z0-9_]{0,63}|\$\{stageVariables\.[A-Za-z0-9_]{1,64}\})$/
 const STAGE_VARIABLE_PLACEHOLDER = /^\$\{stageVariables\.[A-Za-z0-9_]{1,64}\}$/
 const NEEDS_AUTHORIZER = new Set(['JWT', 'CUSTOM', 'COGNITO_USER_POOLS'])
 
@@ -131,7 +131,8 @@ function checkIntegration(
     if (!WORKER_URI.test(uri)) {
       issues.push({
         path: `${at}/integrationUri`,
-        message: 'must be worker://BINDING with BINDING matching ^[A-Z][A-Z0-9_]{0,63}$',
+        message:
+          'must be worker://BINDING with BINDING matching ^[A-Z][A-Z0-9_]{0,63}$, or worker://${stageVariables.name}',
       })
     }
   } else if (options.routeLevel) {

@@ -7,6 +7,7 @@
  */
 import type { IntegrationConfig } from '../config/types'
 import { GatewayError } from '../errors/gateway-error'
+import { BINDING_NAME, upperSnake } from './binding-name'
 import type { IntegrationHandler, RequestContext } from '../pipeline/types'
 import { err, ok, type Result } from '../result'
 import { LAMBDA_PAYLOAD_LIMIT, readCapped } from './body'
@@ -81,14 +82,35 @@ async function invoke(ctx: RequestContext, target: WorkerTarget): Promise<Respon
   return new Response(payload, { status, headers })
 }
 
+const LITERAL_BINDING = /^worker:\/\/([A-Za-z_][A-Za-z0-9_]*)$/
+const STAGE_VARIABLE_BINDING = /^worker:\/\/\$\{stageVariables\.([A-Za-z0-9_]{1,64})\}$/
+
+/**
+ * `worker://BINDING`, or `worker://${stageVariables.fn}` (AWS's per-stage Lambda function name):
+ * the variable's value names the function, whose binding follows the upperSnake rule.
+ */
+function bindingFor(uri: string, stageVariables: Readonly<Record<string, string>>) {
+  const literal = LITERAL_BINDING.exec(uri)?.[1]
+  if (literal !== undefined) return ok(literal)
+  const variable = STAGE_VARIABLE_BINDING.exec(uri)?.[1]
+  if (variable === undefined) return err('integrationUri must be worker://BINDING_NAME')
+  const value = stageVariables[variable]
+  if (value === undefined || value === '') {
+    return err(`stage variable ${variable} (the Lambda function name) is not set on this stage`)
+  }
+  const binding = upperSnake(value)
+  return BINDING_NAME.test(binding)
+    ? ok(binding)
+    : err(`stage variable ${variable} does not name a usable service binding`)
+}
+
 /** Builds a WORKER handler. The binding itself can only be checked per request (no env here). */
 export function buildWorkerIntegration(
   integration: IntegrationConfig,
   input: BuildInput
 ): Result<IntegrationHandler, string> {
-  const match = /^worker:\/\/([A-Za-z_][A-Za-z0-9_]*)$/.exec(integration.integrationUri ?? '')
-  const binding = match?.[1]
-  if (binding === undefined) return err('integrationUri must be worker://BINDING_NAME')
+  const binding = bindingFor(integration.integrationUri ?? '', input.stageVariables)
+  if (!binding.ok) return binding
   if (integration.requestParameters !== undefined || integration.responseParameters !== undefined) {
     return err('parameter mapping is not supported for WORKER integrations')
   }
@@ -97,6 +119,6 @@ export function buildWorkerIntegration(
   // AWS: REST APIs speak 1.0; HTTP APIs default to 2.0.
   const version =
     integration.payloadFormatVersion ?? (input.api.protocolType === 'HTTP' ? '2.0' : '1.0')
-  const target: WorkerTarget = { binding, version, timeoutMs: timeoutMs.value }
+  const target: WorkerTarget = { binding: binding.value, version, timeoutMs: timeoutMs.value }
   return ok((ctx) => invoke(ctx, target))
 }

@@ -10,6 +10,8 @@
 // HTTP APIs also accept the function ARN itself.
 const INVOKE_ARN =
   /^arn:aws[a-z-]*:apigateway:[^:/]+:lambda:path\/2015-03-31\/functions\/(.+)\/invocations$/
+import { upperSnake } from '../integrations/binding-name'
+
 const NAME = '(?:[A-Za-z0-9_-]+|\\$\\{stageVariables\\.[A-Za-z0-9_]+\\})'
 const FUNCTION_ARN = new RegExp(
   `^arn:aws[a-z-]*:lambda:[^:]+:[^:]+:function:(${NAME})(?::(${NAME}))?$`
@@ -47,15 +49,7 @@ export function lambdaTarget(uri: string): LambdaTarget | undefined {
  * `myFunction-v2` → `MY_FUNCTION_V2`; a leading digit gets a `LAMBDA_` prefix. Idempotent (no
  * split after a digit), so an exported name re-imports as the same binding.
  */
-export function upperSnake(name: string): string {
-  const snake = name
-    .replace(/([a-z])([A-Z])/g, '$1_$2')
-    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2')
-    .replace(/[^A-Za-z0-9]+/g, '_')
-    .replace(/^_+|_+$/g, '')
-    .toUpperCase()
-  return /^[0-9]/.test(snake) ? `LAMBDA_${snake}` : snake
-}
+export { upperSnake }
 
 /** The binding in a `worker://` uri, or undefined. */
 export function workerBinding(integrationUri: string | undefined): string | undefined {

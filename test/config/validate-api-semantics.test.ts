@@ -143,7 +143,8 @@ describe('validateApiConfig: semantic rules', () => {
     expect(issuesOf(validateApiConfig(doc))).toEqual([
       {
         path: '/integrations/0/integrationUri',
-        message: 'must be worker://BINDING with BINDING matching ^[A-Z][A-Z0-9_]{0,63}$',
+        message:
+          'must be worker://BINDING with BINDING matching ^[A-Z][A-Z0-9_]{0,63}$, or worker://${stageVariables.name}',
       },
     ])
   })

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { LambdaEventV1, LambdaEventV2 } from '../../src/integrations'
 import { makeApi, makeRequestContext, makeRoute } from '../support/request-context'
-import { build, expectGatewayError } from './build-helpers'
+import { build, buildError, expectGatewayError } from './build-helpers'
 
 const restApi = makeApi({ protocolType: 'REST', binaryMediaTypes: ['image/png'] })
 const httpApi = makeApi({ protocolType: 'HTTP' })
@@ -265,5 +265,29 @@ describe('WORKER integration: faults', () => {
   it('answers API_CONFIGURATION_ERROR for a binding that is not a service binding', async () => {
     const handler = build({ type: 'WORKER', integrationUri: 'worker://ROUTES' }, { route })
     await expectGatewayError(handler, ctxFor(), 'API_CONFIGURATION_ERROR')
+  })
+})
+
+describe('WORKER integration: function name from a stage variable', () => {
+  const uri = 'worker://${stageVariables.fn}'
+
+  it("invokes the binding named by the stage variable's value in UPPER_SNAKE", async () => {
+    const handler = build(
+      { type: 'WORKER', integrationUri: uri },
+      { route, stageVariables: { fn: 'portico-demo-backend' } }
+    )
+    await expectGatewayError(handler, ctxFor(), 'API_CONFIGURATION_ERROR')
+    const served = build(
+      { type: 'WORKER', integrationUri: uri },
+      { route, stageVariables: { fn: 'demo-backend' } }
+    )
+    const res = await served(ctxFor())
+    expect(res.headers.get('x-backend')).toBe('lambda')
+  })
+
+  it('refuses to build when the stage does not set the variable', () => {
+    const result = buildError({ type: 'WORKER', integrationUri: uri }, { route })
+    expect(result.ok).toBe(false)
+    if (!result.ok) expect(result.error).toContain('stage variable fn')
   })
 })
