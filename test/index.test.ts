@@ -39,3 +39,13 @@ describe('worker entry: admin and data plane by Host', () => {
     expect([401, 403]).toContain(res.status)
   })
 })
+
+describe('admin host spelling', () => {
+  it('treats a trailing-dot admin host like the admin host, with a request id', async () => {
+    const res = await call('admin.localhost.', '/restapis', {
+      authorization: `Bearer ${env.ADMIN_TOKEN ?? ''}`,
+    })
+    expect(res.status).toBe(200)
+    expect(res.headers.get('x-amzn-RequestId')).not.toBeNull()
+  })
+})

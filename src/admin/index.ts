@@ -20,20 +20,20 @@ import { usageRoutes } from './usage'
 import { usagePlanKeyRoutes } from './usage-plan-keys'
 import { usagePlanRoutes } from './usage-plans'
 import { v2Routes } from './v2/index'
+import { classifyHost } from '../routing/host'
 
-/** The hostname part of the request's Host (header, else URL), lower-cased, without port. */
-function requestHostname(c: Context<GatewayEnv>): string {
+/** Whether the request's Host (header, else URL) is the admin host, by the entry's own rule. */
+function isAdminHost(c: Context<GatewayEnv>): boolean {
   const host = c.req.header('host') ?? new URL(c.req.url).host
-  return host.replace(/:\d+$/, '').toLowerCase()
+  return classifyHost(host, c.env).kind === 'admin'
 }
 
 export const adminApp = new Hono<GatewayEnv>()
 
 const adminHostOnly: MiddlewareHandler<GatewayEnv> = async (c, next) => {
-  const adminHost = c.env.ADMIN_HOSTNAME.toLowerCase()
   // Refuse to act for any other host even if mounted wrongly: a data-plane host never reaches
   // admin handlers (SECURITY: "admin plane unreachable from data-plane hosts").
-  if (adminHost === '' || requestHostname(c) !== adminHost) {
+  if (c.env.ADMIN_HOSTNAME === '' || !isAdminHost(c)) {
     return toAdminResponse(new AdminError('NotFoundException', 'Not Found'))
   }
   const { requestId } = adminRequest(c)
