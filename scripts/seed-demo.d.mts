@@ -12,6 +12,15 @@ export interface SeedDemoOptions {
   /** Default `dev`. */
   stageName?: string
   document?: unknown
+  /** Where the demo key's curl example goes. Default `console.log`. */
+  log?: (line: string) => void
+}
+
+export interface DemoKey {
+  id: string
+  /** The plaintext value (returned by the admin API only at creation). */
+  value: string
+  usagePlanId: string
 }
 
 export interface SeedDemoResult {
@@ -20,6 +29,17 @@ export interface SeedDemoResult {
   deploymentId: string
   /** false when an API with the demo's title already existed and was overwritten. */
   created: boolean
+  /** The demo API key, absent when the key/usage plan admin resources failed. */
+  demoKey?: DemoKey
 }
+
+export declare const DEMO_PLAN_NAME: string
+export declare const DEMO_KEY_NAME: string
+export declare function demoKeyExample(options: {
+  apiId: string
+  stageName: string
+  value: string
+  port?: number
+}): string
 
 export declare function seedDemo(options: SeedDemoOptions): Promise<SeedDemoResult>

@@ -1,7 +1,9 @@
 // Seeds the demo REST API (demo/demo-api.yaml) through Portico's admin API, idempotently:
 // import it the first time (`POST /restapis?mode=import`), overwrite it on later runs
 // (`PUT /restapis/{id}?mode=overwrite`, found by its title), then deploy to the stage with the
-// stage variable `upstream`. Used by `npm start` and by test/e2e/quickstart.test.ts.
+// stage variable `upstream`; then a demo usage plan and a fresh demo API key for the
+// `apiKeyRequired` route `GET /premium`, printed with a curl loop that hits the limit.
+// Used by `npm start` and by test/e2e/quickstart.test.ts.
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parse } from 'yaml'
@@ -93,5 +95,79 @@ export async function seedDemo(options) {
       patchOperations: [{ op: 'replace', path: '/variables/upstream', value: upstream }],
     })
   }
-  return { apiId, stageName, deploymentId: String(deployment?.id ?? ''), created: !existing }
+  const log = options.log ?? console.log
+  const demoKey = await seedDemoKey(admin, { apiId, stageName, port: options.port, log })
+  return {
+    apiId,
+    stageName,
+    deploymentId: String(deployment?.id ?? ''),
+    created: !existing,
+    ...(demoKey ? { demoKey } : {}),
+  }
+}
+
+export const DEMO_PLAN_NAME = 'portico-demo-plan'
+export const DEMO_KEY_NAME = 'portico-demo-key'
+
+/** The demo plan covering (apiId, stage): burst 5, 1 request/s, 100 requests per UTC day. */
+async function ensureDemoPlan(admin, apiId, stageName) {
+  const page = await admin('GET', '/usageplans?limit=500')
+  const plans = Array.isArray(page?.item) ? page.item : []
+  const covers = (plan) =>
+    plan?.name === DEMO_PLAN_NAME &&
+    Array.isArray(plan.apiStages) &&
+    plan.apiStages.some((s) => s?.apiId === apiId && s?.stage === stageName)
+  const found = plans.find(covers)
+  if (found) return found.id
+  const created = await admin('POST', '/usageplans', {
+    name: DEMO_PLAN_NAME,
+    description: 'portico demo (npm start): burst 5, 1 request/s, 100 requests per day',
+    throttle: { burstLimit: 5, rateLimit: 1 },
+    quota: { limit: 100, period: 'DAY', offset: 0 },
+    apiStages: [{ apiId, stage: stageName }],
+  })
+  return created?.id
+}
+
+/**
+ * A fresh demo API key in the demo usage plan, through the admin API (`POST /apikeys`,
+ * `POST /usageplans`, `POST /usageplans/{id}/keys`). A key's value is only returned when it is
+ * created, so each run replaces the previous demo key. Best effort: if the key/plan resources
+ * fail, the rest of the demo is still seeded and the failure is reported.
+ * @returns {Promise<{ id: string, value: string, usagePlanId: string } | undefined>}
+ */
+export async function seedDemoKey(admin, { apiId, stageName, port, log = console.log }) {
+  try {
+    const planId = await ensureDemoPlan(admin, apiId, stageName)
+    if (typeof planId !== 'string') throw new Error('the admin API returned no usage plan id')
+    const old = await admin('GET', `/apikeys?name=${DEMO_KEY_NAME}&limit=500`)
+    for (const key of Array.isArray(old?.item) ? old.item : []) {
+      if (key?.name === DEMO_KEY_NAME) await admin('DELETE', `/apikeys/${key.id}`)
+    }
+    const key = await admin('POST', '/apikeys', {
+      name: DEMO_KEY_NAME,
+      description: 'portico demo key (npm start)',
+      enabled: true,
+    })
+    if (typeof key?.id !== 'string' || typeof key?.value !== 'string') {
+      throw new Error('the admin API returned no key id/value')
+    }
+    await admin('POST', `/usageplans/${planId}/keys`, { keyId: key.id, keyType: 'API_KEY' })
+    log(demoKeyExample({ apiId, stageName, value: key.value, port }))
+    return { id: key.id, value: key.value, usagePlanId: planId }
+  } catch (error) {
+    log(`demo API key not created (${error instanceof Error ? error.message : String(error)})`)
+    return undefined
+  }
+}
+
+/** The curl loop that shows the demo plan's limit being hit: 200s, then 429s. */
+export function demoKeyExample({ apiId, stageName, value, port = 8787 }) {
+  const host = `${apiId}.execute-api.localhost`
+  return [
+    `Demo API key (usage plan ${DEMO_PLAN_NAME}: burst 5, 1 request/s, 100/day): ${value}`,
+    `  GET /${stageName}/premium needs it. Ten quick requests: the first five pass (200), then 429s:`,
+    `  for i in $(seq 10); do curl -s -o /dev/null -w '%{http_code}\\n' -H 'Host: ${host}' \\`,
+    `    -H 'x-api-key: ${value}' http://127.0.0.1:${port}/${stageName}/premium; done`,
+  ].join('\n')
 }

@@ -3,10 +3,14 @@
  * (DESIGN §4), never by registration or config order. Later capabilities (API keys, throttling,
  * authorizers, validation, CORS, caching) register here.
  */
+import { apiKeyPolicy } from '../policies/api-key/api-key-policy'
 import { unsupportedAuthPolicy } from '../policies/authorization/unsupported-auth'
+import { throttlePolicy } from '../policies/throttle/throttle-policy'
 import { POLICY_ORDER, type Policy } from './types'
 
-const REGISTERED: readonly Policy[] = [unsupportedAuthPolicy]
+// Within one step registration order holds (stable sort): the API-key check runs after any
+// authorizer, whose identity (`usageIdentifierKey`) it may use.
+const REGISTERED: readonly Policy[] = [unsupportedAuthPolicy, apiKeyPolicy, throttlePolicy]
 
 /** Registered policies sorted by their fixed place in the pipeline. */
 export const POLICIES: readonly Policy[] = [...REGISTERED].sort(

@@ -11,6 +11,7 @@ import type {
   RouteConfig,
   RouteSettingsConfig,
 } from '../config/types'
+import type { UsagePlanRecord } from '../storage/usage-plan-types'
 
 /** The stage as one request sees it (canary already decided). */
 export interface ResolvedStage {
@@ -30,6 +31,8 @@ export interface CallerIdentity {
   principalId?: string
   claims?: Readonly<Record<string, unknown>>
   authorizerContext?: Readonly<Record<string, unknown>>
+  /** The usage plan that covers this (API, stage) for the caller's key (set by the API-key step). */
+  usagePlan?: Readonly<UsagePlanRecord>
 }
 
 /** Per-request state shared by policies and the integration. */

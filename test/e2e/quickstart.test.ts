@@ -9,6 +9,7 @@ import { admin, callApi, gateway } from './harness'
 
 let upstream: DemoUpstream
 let apiId: string
+let demoKey: string | undefined
 
 beforeAll(async () => {
   upstream = await startDemoUpstream(0)
@@ -18,8 +19,10 @@ beforeAll(async () => {
     adminHost: g.adminHost,
     adminToken: g.adminToken,
     upstream: `127.0.0.1:${upstream.port}`,
+    log: () => undefined,
   })
   apiId = seeded.apiId
+  demoKey = seeded.demoKey?.value
 })
 
 afterAll(async () => {
@@ -119,6 +122,30 @@ describe('quick start demo API', () => {
     expect((await admin('DELETE', `/v2/apis/${httpApiId}`)).status).toBe(204)
   })
 
+  it('refuses GET /dev/premium without the demo API key (403 Forbidden)', async () => {
+    const res = await callApi(apiId, '/dev/premium')
+    expect(res.status).toBe(403)
+    expect(res.json()).toEqual({ message: 'Forbidden' })
+  })
+
+  it('serves GET /dev/premium with the demo key, then 429s once the plan’s burst of 5 is spent', async () => {
+    expect(demoKey).toBeDefined()
+    const headers = { 'x-api-key': demoKey ?? '' }
+    const statuses: number[] = []
+    let limited: Awaited<ReturnType<typeof callApi>> | undefined
+    // The plan refills 1 token/s: sequential calls hit the limit long before 20 unless each
+    // took over half a second.
+    for (let i = 0; i < 20 && limited === undefined; i++) {
+      const res = await callApi(apiId, '/dev/premium', { headers })
+      statuses.push(res.status)
+      if (res.status === 429) limited = res
+    }
+    expect(statuses.slice(0, 5)).toEqual([200, 200, 200, 200, 200])
+    expect(limited?.json()).toEqual({ message: 'Too Many Requests' })
+    expect(Number(limited?.headers['retry-after'])).toBeGreaterThanOrEqual(1)
+    expect(limited?.headers['ratelimit-policy']).toBe('"burst";q=5;w=5, "quota";q=100;w=86400')
+  })
+
   it('answers an unknown demo route like AWS (403 Missing Authentication Token)', async () => {
     const res = await callApi(apiId, '/dev/nope')
     expect(res.status).toBe(403)
@@ -140,6 +167,7 @@ describe('quick start demo API', () => {
       adminHost: g.adminHost,
       adminToken: g.adminToken,
       upstream: `127.0.0.1:${upstream.port}`,
+      log: () => undefined,
     })
     expect(again).toMatchObject({ apiId, created: false })
     const list = (await admin('GET', '/restapis')).json() as { item: { name: string }[] }

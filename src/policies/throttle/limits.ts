@@ -1,0 +1,84 @@
+/**
+ * Which bucket a request counts against, and with which limits (pure). A request with a usage
+ * plan counts against its (plan, key) object: the plan's throttle, or the per-method override
+ * `apiStages[].throttle['/path/METHOD']` as AWS, plus the plan's quota. Otherwise the stage's
+ * route settings apply (HTTP API `routeSettings[routeKey]`, REST `methodSettings` as
+ * `'/path/METHOD'`, over `defaultRouteSettings`), one object per (API, stage, route).
+ */
+import type { RouteSettingsConfig } from '../../config/types'
+import type { ConsumeRequest, ThrottleSettings } from '../../rate-limit/types'
+import type { UsagePlanRecord } from '../../storage/usage-plan-types'
+
+/** Plan tag that lets requests through when the limiter store fails (logged). DESIGN §5. */
+export const FAIL_OPEN_TAG = 'portico:failOpen'
+
+/** The route's names as limits are keyed: route key, then AWS `'/path/METHOD'` forms. */
+export interface RouteNames {
+  readonly routeKey: string
+  /** `/pets/{id}/GET` for the request method and, if different, for the route's method. */
+  readonly methodKeys: readonly string[]
+}
+
+/** `'/path/METHOD'` keys for a request, most specific first (the request method, then ANY). */
+export function methodKeys(resourcePath: string, method: string, routeMethod: string): string[] {
+  const keys = [`${resourcePath}/${method}`]
+  if (routeMethod !== method) keys.push(`${resourcePath}/${routeMethod}`)
+  return keys
+}
+
+/** The plan's throttle for this route: a per-method override wins over the plan-wide one. */
+export function planThrottle(
+  plan: Readonly<UsagePlanRecord>,
+  apiId: string,
+  stage: string,
+  keys: readonly string[]
+): ThrottleSettings | undefined {
+  const apiStage = plan.apiStages.find((s) => s.apiId === apiId && s.stage === stage)
+  const overrides = apiStage?.throttle
+  if (overrides !== undefined) {
+    for (const key of keys) {
+      const override = overrides[key]
+      if (override !== undefined) return override
+    }
+  }
+  return plan.throttle
+}
+
+/** What one plan-keyed request asks of its object. */
+export function planRequest(
+  plan: Readonly<UsagePlanRecord>,
+  keyId: string,
+  throttle: ThrottleSettings | undefined
+): ConsumeRequest {
+  return {
+    ...(throttle === undefined ? {} : { throttle }),
+    ...(plan.quota === undefined ? {} : { quota: plan.quota }),
+    usage: { planId: plan.id, keyId },
+  }
+}
+
+/** Whether the plan opted in to fail-open throttling (tag `portico:failOpen=true`). */
+export function planFailsOpen(plan: Readonly<UsagePlanRecord>): boolean {
+  return plan.tags?.[FAIL_OPEN_TAG] === 'true'
+}
+
+/**
+ * Stage/route default throttling, or `undefined` when none is set. A route's settings override
+ * the stage default field by field; a lone burst refills at the burst per second, a lone rate
+ * gets a burst of the rate rounded up (never an unusable bucket of 0 by omission).
+ */
+export function routeThrottle(
+  names: RouteNames,
+  defaults: RouteSettingsConfig | undefined,
+  perRoute: Readonly<Record<string, RouteSettingsConfig>> | undefined
+): ThrottleSettings | undefined {
+  let specific: RouteSettingsConfig | undefined = perRoute?.[names.routeKey]
+  for (const key of names.methodKeys) specific ??= perRoute?.[key]
+  const burst = specific?.throttlingBurstLimit ?? defaults?.throttlingBurstLimit
+  const rate = specific?.throttlingRateLimit ?? defaults?.throttlingRateLimit
+  if (burst === undefined && rate === undefined) return undefined
+  return {
+    burstLimit: burst ?? Math.ceil(rate ?? 0),
+    rateLimit: rate ?? burst ?? 0,
+  }
+}
