@@ -9,12 +9,7 @@ import { GatewayError } from '../errors/gateway-error'
 import type { IntegrationHandler, RequestContext } from '../pipeline/types'
 import { err, ok, type Result } from '../result'
 import { HTTP_PAYLOAD_LIMIT, readCapped, toMappedBody } from './body'
-import {
-  isNullBodyStatus,
-  setForwardedHeaders,
-  stripHopByHop,
-  stripUntrustedClientHeaders,
-} from './headers'
+import { forwardableRequestHeaders, isNullBodyStatus, setForwardedHeaders } from './headers'
 import type { BuildInput } from './index'
 import type { MappedBody } from './mapping-expression'
 import { parseMethod, parseTimeout } from './options'
@@ -96,12 +91,10 @@ async function readRequestBody(ctx: RequestContext): Promise<MappedBody> {
 
 async function forward(ctx: RequestContext, target: HttpTarget): Promise<Response> {
   const method = target.method ?? ctx.request.method
-  const headers = new Headers()
-  for (const [name, value] of ctx.request.headers) {
-    if (target.mode === 'proxy' || MAPPED_MODE_HEADERS.includes(name)) headers.append(name, value)
-  }
-  stripHopByHop(headers)
-  stripUntrustedClientHeaders(headers)
+  const headers = forwardableRequestHeaders(
+    ctx.request.headers,
+    target.mode === 'proxy' ? undefined : MAPPED_MODE_HEADERS
+  )
   const path = expandPath(target.uri, ctx.pathParameters)
   if (!path.ok) throw badParameters(path.error)
   const clientQuery = target.mode === 'proxy' ? ctx.url.search.slice(1) : ''

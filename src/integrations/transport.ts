@@ -6,7 +6,7 @@
  */
 import { GatewayError } from '../errors/gateway-error'
 import type { RequestContext } from '../pipeline/types'
-import { isNullBodyStatus, stripHopByHop } from './headers'
+import { hasHopByHop, isNullBodyStatus, stripHopByHop } from './headers'
 
 /** What an integration sends upstream. */
 export interface UpstreamRequest {
@@ -80,12 +80,11 @@ export async function sendUpstream(
       reason: `upstream answered status ${String(response.status)}`,
     })
   }
+  const noBody = isNullBodyStatus(response.status) || upstream.method === 'HEAD'
+  const body = noBody ? null : response.body
+  // The common case has nothing to strip: one native copy of the headers, no per-name deletes.
+  if (!hasHopByHop(response.headers)) return new Response(body, response)
   const headers = new Headers(response.headers)
   stripHopByHop(headers)
-  const noBody = isNullBodyStatus(response.status) || upstream.method === 'HEAD'
-  return new Response(noBody ? null : response.body, {
-    status: response.status,
-    statusText: response.statusText,
-    headers,
-  })
+  return new Response(body, { status: response.status, statusText: response.statusText, headers })
 }
