@@ -91,6 +91,14 @@ const route = object(
       L.MAX_PARAMETERS
     ),
     openapiOperation: freeObject,
+    cacheKeyParameters: array(
+      str(256, {
+        pattern:
+          '^method\\.request\\.(querystring|header|path|multivaluequerystring|multivalueheader)\\.[^\\s]{1,200}$',
+      }),
+      50
+    ),
+    cacheShared: bool,
   },
   ['id', 'routeKey']
 )
@@ -198,6 +206,11 @@ const routeSettings = object({
   throttlingRateLimit: { type: 'number', minimum: 0, maximum: L.MAX_THROTTLE_VALUE },
   cachingEnabled: bool,
   cacheTtlInSeconds: integer(0, L.MAX_CACHE_TTL_SECONDS),
+  requireAuthorizationForCacheControl: bool,
+  unauthorizedCacheControlHeaderStrategy: {
+    enum: ['FAIL_WITH_403', 'SUCCEED_WITH_RESPONSE_HEADER', 'SUCCEED_WITHOUT_RESPONSE_HEADER'],
+  },
+  cacheNonSuccessResponses: bool,
   detailedMetricsEnabled: bool,
   loggingLevel: { enum: ['OFF', 'ERROR', 'INFO'] },
 })
@@ -226,6 +239,8 @@ export const STAGE_CONFIG_SCHEMA: Schema = object(
     defaultRouteSettings: routeSettings,
     routeSettings: map(text(L.MAX_ROUTE_KEY_LENGTH, 1), routeSettings, L.MAX_ROUTE_SETTINGS),
     autoDeploy: bool,
+    cacheClusterEnabled: bool,
+    cacheGeneration: integer(0, Number.MAX_SAFE_INTEGER),
     tags,
     createdDate: timestamp,
     lastUpdatedDate: timestamp,

@@ -66,6 +66,16 @@ export interface RouteConfig {
   requestParameters?: Record<string, boolean>
   /** REST: the OpenAPI operation's non-extension fields kept for export (summary, tags, …). */
   openapiOperation?: Record<string, unknown>
+  /**
+   * Response cache key parameters, AWS style (`method.request.querystring.q`,
+   * `method.request.header.Accept`, `method.request.path.petId`).
+   */
+  cacheKeyParameters?: string[]
+  /**
+   * Portico (`x-portico-cache-shared`): on a route with authorization or API keys, cached
+   * responses are shared between callers. Default false: the caller's identity is part of the key.
+   */
+  cacheShared?: boolean
 }
 
 export interface IntegrationConfig {
@@ -140,7 +150,14 @@ export interface RouteSettingsConfig {
   throttlingBurstLimit?: number
   throttlingRateLimit?: number
   cachingEnabled?: boolean
+  /** 0–3600; 0 disables caching. AWS default 300. */
   cacheTtlInSeconds?: number
+  /** AWS: a client's `Cache-Control: max-age=0` invalidates only when the caller is authorized. */
+  requireAuthorizationForCacheControl?: boolean
+  unauthorizedCacheControlHeaderStrategy?:
+    'FAIL_WITH_403' | 'SUCCEED_WITH_RESPONSE_HEADER' | 'SUCCEED_WITHOUT_RESPONSE_HEADER'
+  /** Portico: also cache non-2xx responses (never by default). */
+  cacheNonSuccessResponses?: boolean
   detailedMetricsEnabled?: boolean
   loggingLevel?: 'OFF' | 'ERROR' | 'INFO'
 }
@@ -160,6 +177,13 @@ export interface StageConfig {
   routeSettings?: Record<string, RouteSettingsConfig>
   /** HTTP APIs: redeploy on every change. */
   autoDeploy?: boolean
+  /** AWS `cacheClusterEnabled`: the stage's response cache is on (routes opt in via settings). */
+  cacheClusterEnabled?: boolean
+  /**
+   * Bumped by a stage cache flush; part of every cache key, so a flush reaches every location
+   * as the stage document does (docs/operations.md bound).
+   */
+  cacheGeneration?: number
   tags?: Record<string, string>
   createdDate: string
   lastUpdatedDate: string

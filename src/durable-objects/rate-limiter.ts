@@ -1,6 +1,7 @@
 /**
- * One object per (usage plan, API key) — or per stage/route bucket — holding the token bucket,
- * the quota counter and per-day usage (DESIGN §2). Thin: pure steps in src/rate-limit/ decide,
+ * One object per (usage plan, API key) — or per stage/route bucket — holding its token buckets
+ * (the plan-wide one and one per per-method override), the shared quota counter and per-day usage
+ * (DESIGN §2). Thin: pure steps in src/rate-limit/ decide,
  * this class loads, applies, persists and flushes. Exact because the object is single-threaded
  * and every step runs without an `await` between reading and writing the state; the state is
  * written with the synchronous SQLite KV API, so a reply leaves only after its write is durable
@@ -11,9 +12,10 @@ import type { LeaseGrant } from '../rate-limit/lease'
 import { leaseStep, releaseStep } from '../rate-limit/lease-step'
 import {
   consumeStep,
-  EMPTY_STATE,
   type LimiterState,
+  loadState,
   settleExpired,
+  type StoredState,
 } from '../rate-limit/limiter-state'
 import { utcDay } from '../rate-limit/quota-period'
 import type { ConsumeRequest, ConsumeResult } from '../rate-limit/types'
@@ -38,8 +40,9 @@ export class RateLimiter extends DurableObject<Env> {
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env)
-    // Own storage, written only by this class: its shape is LimiterState.
-    this.state = ctx.storage.kv.get<LimiterState>(STATE_KEY) ?? EMPTY_STATE
+    // Own storage, written only by this class: a LimiterState, or the single-bucket shape written
+    // before per-method buckets, which loadState migrates.
+    this.state = loadState(ctx.storage.kv.get<StoredState>(STATE_KEY))
   }
 
   /** Throttle and quota for one request; a rejection debits nothing. */

@@ -3,14 +3,18 @@
  * A grant debits bucket and quota at once; usage is counted when the lease settles (returned or
  * expired), for the day it was granted, so a D1 total never has to go down.
  */
+import { LEASE_TTL_MS, type LeaseGrant, MAX_OUTSTANDING_LEASES, leaseCap } from './lease'
 import {
-  LEASE_TTL_MS,
-  type Lease,
-  type LeaseGrant,
-  MAX_OUTSTANDING_LEASES,
-  leaseCap,
-} from './lease'
-import { currentQuota, type LimiterState, settleExpired, type Step } from './limiter-state'
+  type BucketLease,
+  bucketName,
+  currentQuota,
+  DEFAULT_BUCKET,
+  type LimiterState,
+  settleExpired,
+  type Step,
+  storedBucket,
+  withBucket,
+} from './limiter-state'
 import { utcDay } from './quota-period'
 import { fullBucket, giveBack, msUntil, takeUpTo } from './token-bucket'
 import type { ConsumeRequest } from './types'
@@ -29,7 +33,8 @@ export function leaseStep(
   const quota = request.quota ? currentQuota(state.quota, request.quota, now) : undefined
   const quotaInfo = quota ? { quotaRemaining: quota.remaining, quotaResetAt: quota.resetAt } : {}
   const throttle = request.throttle
-  const bucket = throttle ? (state.bucket ?? fullBucket(throttle, now)) : undefined
+  const name = bucketName(state, request.bucket)
+  const bucket = throttle ? (storedBucket(state, name) ?? fullBucket(throttle, now)) : undefined
   const none = { granted: 0, leaseId: '', expiresAt: now, ttlMs: 0, ...quotaInfo }
 
   if (quota && quota.remaining < 1) {
@@ -54,21 +59,23 @@ export function leaseStep(
     const tokens = taken ? taken.state.tokens : 0
     const retryAfterMs = throttle ? Math.max(1, msUntil(tokens, throttle, 1)) : 0
     const result: LeaseGrant = { ...none, remaining: 0, retryAfterMs, reason: 'THROTTLED' }
-    const next = taken ? { ...state, bucket: taken.state } : state
+    const next = taken ? withBucket(state, name, taken.state) : state
     return { state: next, result, changed: settled.changed }
   }
 
-  const lease: Lease = {
+  const lease: BucketLease = {
     id: leaseId,
     count: granted,
     expiresAt: now + LEASE_TTL_MS,
     day: utcDay(now),
   }
   if (throttle) lease.burstLimit = throttle.burstLimit
+  // Recorded so a return refills the bucket the grant came from (absent: the default bucket).
+  if (taken && name !== DEFAULT_BUCKET) lease.bucket = name
   if (quota) lease.quotaPeriodStart = quota.counter.periodStart
   if (request.usage) lease.usage = request.usage
-  const next: LimiterState = { ...state, leases: [...state.leases, lease] }
-  if (taken) next.bucket = taken.state
+  const debited = taken ? withBucket(state, name, taken.state) : state
+  const next: LimiterState = { ...debited, leases: [...state.leases, lease] }
   if (quota)
     next.quota = { periodStart: quota.counter.periodStart, used: quota.counter.used + granted }
   const result: LeaseGrant = {
@@ -84,7 +91,7 @@ export function leaseStep(
 }
 
 /**
- * Returns up to `count` unused tokens of a live lease to the bucket and to the quota period it was
+ * Returns up to `count` unused tokens of a live lease to its bucket and to the quota period it was
  * debited from (not a later one). Settles the lease: the rest count as used. An unknown or expired
  * lease returns nothing, so a release can never mint tokens.
  */
@@ -101,8 +108,11 @@ export function releaseStep(
   const asked = Number.isFinite(count) ? Math.max(0, Math.floor(count)) : 0
   const returned = Math.min(asked, lease.count)
   const next: LimiterState = { ...state, leases: state.leases.filter((l) => l.id !== leaseId) }
-  if (state.bucket && lease.burstLimit !== undefined) {
-    next.bucket = giveBack(state.bucket, { burstLimit: lease.burstLimit, rateLimit: 0 }, returned)
+  const name = lease.bucket ?? DEFAULT_BUCKET
+  const bucket = storedBucket(state, name)
+  if (bucket && lease.burstLimit !== undefined) {
+    const settings = { burstLimit: lease.burstLimit, rateLimit: 0 }
+    next.buckets = { ...state.buckets, [name]: giveBack(bucket, settings, returned) }
   }
   if (state.quota && state.quota.periodStart === lease.quotaPeriodStart) {
     next.quota = { ...state.quota, used: Math.max(0, state.quota.used - returned) }

@@ -15,12 +15,38 @@ export interface QuotaCounter {
   used: number
 }
 
+/**
+ * Name of the plan-wide bucket (`ConsumeRequest.bucket` absent or empty). Named buckets are AWS
+ * per-method overrides `'/path/METHOD'`, which always start with `/`, so they never collide.
+ */
+export const DEFAULT_BUCKET = ''
+/**
+ * Named buckets one object keeps besides the default. AWS allows per-method throttling only for
+ * the plan's methods, so a real plan stays far below; the cap bounds the persisted state against
+ * a caller inventing names. A name past the cap (or longer than `MAX_BUCKET_NAME_LENGTH`) is
+ * served by the default bucket: never unlimited, never an error.
+ */
+export const MAX_BUCKETS = 64
+/** Longest bucket name kept as its own bucket (bounds the state, like `MAX_BUCKETS`). */
+export const MAX_BUCKET_NAME_LENGTH = 1_024
+
+/** A lease and the bucket it debited (absent: the default), so a return refills that bucket. */
+export interface BucketLease extends Lease {
+  bucket?: string
+}
+
 /** Everything one object persists. */
 export interface LimiterState {
-  bucket?: BucketState
+  /** Token buckets by name: `DEFAULT_BUCKET` and per-method overrides. The quota is shared. */
+  buckets: Record<string, BucketState>
   quota?: QuotaCounter
   usage: UsageTally[]
-  leases: Lease[]
+  leases: BucketLease[]
+}
+
+/** What older objects persisted: a single bucket, before per-method buckets existed. */
+export interface StoredState extends Partial<LimiterState> {
+  bucket?: BucketState
 }
 
 /** A state and whether it must be persisted (false: only derived values changed). */
@@ -30,7 +56,52 @@ export interface Step<T> {
   changed: boolean
 }
 
-export const EMPTY_STATE: LimiterState = { usage: [], leases: [] }
+export const EMPTY_STATE: LimiterState = { buckets: {}, usage: [], leases: [] }
+
+/**
+ * The state as persisted by any version of the object. A legacy single `bucket` becomes the
+ * default bucket, so an object written before per-method buckets keeps its tokens (no refill to
+ * full on upgrade); it is written in the new shape at its next change.
+ */
+export function loadState(stored: StoredState | undefined): LimiterState {
+  if (stored === undefined) return EMPTY_STATE
+  const { bucket: legacy, buckets: current, quota, usage, leases } = stored
+  const buckets: Record<string, BucketState> = { ...current }
+  if (legacy !== undefined && !Object.hasOwn(buckets, DEFAULT_BUCKET)) {
+    buckets[DEFAULT_BUCKET] = legacy
+  }
+  return {
+    buckets,
+    ...(quota === undefined ? {} : { quota }),
+    usage: usage ?? [],
+    leases: leases ?? [],
+  }
+}
+
+/**
+ * The bucket `requested` is served by: its own when it exists or there is room for it, otherwise
+ * the default one (past `MAX_BUCKETS`, an over-long name, or not a string over RPC).
+ */
+export function bucketName(state: LimiterState, requested: unknown): string {
+  if (typeof requested !== 'string' || requested === DEFAULT_BUCKET) return DEFAULT_BUCKET
+  if (requested.length > MAX_BUCKET_NAME_LENGTH) return DEFAULT_BUCKET
+  if (Object.hasOwn(state.buckets, requested)) return requested
+  const named = Object.keys(state.buckets).filter((name) => name !== DEFAULT_BUCKET).length
+  return named < MAX_BUCKETS ? requested : DEFAULT_BUCKET
+}
+
+/**
+ * The stored bucket `name`, if any. `Object.hasOwn`: a name such as `constructor` must not read
+ * the object's prototype.
+ */
+export function storedBucket(state: LimiterState, name: string): BucketState | undefined {
+  return Object.hasOwn(state.buckets, name) ? state.buckets[name] : undefined
+}
+
+/** The state with bucket `name` replaced (a fresh record; the step functions stay pure). */
+export function withBucket(state: LimiterState, name: string, bucket: BucketState): LimiterState {
+  return { ...state, buckets: { ...state.buckets, [name]: bucket } }
+}
 
 /**
  * The counter for the period containing `now`. A later period starts from 0 exactly at its
@@ -60,7 +131,10 @@ export function settleExpired(state: LimiterState, now: number): Step<number> {
   return { state: { ...state, usage, leases: live }, result: expired.length, changed: true }
 }
 
-/** One request: quota checked first, then the bucket; both debited only when both allow. */
+/**
+ * One request: quota checked first, then the request's bucket; both debited only when both allow.
+ * Only the named bucket is touched: a per-method override never drains the plan-wide bucket.
+ */
 export function consumeStep(
   before: LimiterState,
   request: ConsumeRequest,
@@ -70,7 +144,9 @@ export function consumeStep(
   const state = settled.state
   const quota = request.quota ? currentQuota(state.quota, request.quota, now) : undefined
   const quotaInfo = quota ? { quotaRemaining: quota.remaining, quotaResetAt: quota.resetAt } : {}
-  const bucket = request.throttle ? (state.bucket ?? fullBucket(request.throttle, now)) : undefined
+  const name = bucketName(state, request.bucket)
+  const stored = storedBucket(state, name)
+  const bucket = request.throttle ? (stored ?? fullBucket(request.throttle, now)) : undefined
   const changed = settled.changed
 
   if (quota && quota.remaining < 1) {
@@ -85,14 +161,13 @@ export function consumeStep(
     const result = { allowed: false as const, reason: 'THROTTLED' as const }
     const retry = { retryAfterMs: taken.retryAfterMs, remaining: taken.remaining }
     return {
-      state: { ...state, bucket: taken.state },
+      state: withBucket(state, name, taken.state),
       result: { ...result, ...retry, ...quotaInfo },
       changed,
     }
   }
 
-  const next: LimiterState = { ...state }
-  if (taken) next.bucket = taken.state
+  const next: LimiterState = taken ? withBucket(state, name, taken.state) : { ...state }
   if (quota) {
     next.quota = { periodStart: quota.counter.periodStart, used: quota.counter.used + 1 }
   }

@@ -24,6 +24,12 @@ export interface QuotaSettings {
 export interface ConsumeRequest {
   throttle?: ThrottleSettings
   quota?: QuotaSettings
+  /**
+   * The token bucket inside the object: an AWS per-method override `'/path/METHOD'` has its own
+   * bucket per key; absent (or empty) is the plan-wide default bucket. The quota is shared by all
+   * buckets (AWS: per key per plan). Past `MAX_BUCKETS` names the default bucket serves.
+   */
+  bucket?: string
   /** For usage rows (D1): the plan and key this object counts for. */
   usage?: { planId: string; keyId: string }
 }

@@ -57,6 +57,8 @@ const ROUTE: Keys<RouteConfig> = {
   authorizationScopes: false,
   requestParameters: false,
   openapiOperation: false,
+  cacheKeyParameters: false,
+  cacheShared: false,
 }
 const INTEGRATION: Keys<IntegrationConfig> = {
   id: true,
@@ -97,6 +99,8 @@ const STAGE: Keys<StageConfig> = {
   defaultRouteSettings: false,
   routeSettings: false,
   autoDeploy: false,
+  cacheClusterEnabled: false,
+  cacheGeneration: false,
   tags: false,
   createdDate: true,
   lastUpdatedDate: true,
@@ -112,6 +116,9 @@ const ROUTE_SETTINGS: Keys<RouteSettingsConfig> = {
   throttlingRateLimit: false,
   cachingEnabled: false,
   cacheTtlInSeconds: false,
+  requireAuthorizationForCacheControl: false,
+  unauthorizedCacheControlHeaderStrategy: false,
+  cacheNonSuccessResponses: false,
   detailedMetricsEnabled: false,
   loggingLevel: false,
 }

@@ -46,11 +46,26 @@ function allowedBy(lease: HeldLease): ConsumeResult {
   }
 }
 
+/**
+ * The pool's key for a bucket: the object name plus the bucket inside it, so a per-method
+ * override's tokens are never spent by the plan-wide bucket's requests (or the reverse).
+ */
+function poolKey(name: string, request: ConsumeRequest): string {
+  // A newline cannot occur in an object name built by limiter-client.ts from ids and route keys.
+  return request.bucket === undefined || request.bucket === '' ? name : `${name}\n${request.bucket}`
+}
+
 /** Gives the unspent tokens back just before the object would expire the lease. */
-function scheduleClose(ctx: RequestContext, limiter: Limiter, name: string, lease: HeldLease) {
+function scheduleClose(
+  ctx: RequestContext,
+  limiter: Limiter,
+  name: string,
+  key: string,
+  lease: HeldLease
+) {
   const wait = Math.max(0, lease.spendUntil - Date.now())
   const close = new Promise((resolve) => setTimeout(resolve, wait)).then(async () => {
-    const left = POOL.close(name, lease)
+    const left = POOL.close(key, lease)
     if (left > 0) await limiter.release(ctx.env, name, lease.leaseId, left)
   })
   ctx.executionCtx.waitUntil(
@@ -71,15 +86,16 @@ export async function admitFromLease(
 ): Promise<ConsumeResult> {
   const burst = request.throttle?.burstLimit ?? 0
   const want = Math.max(1, Math.floor(burst / LEASE_BURST_DIVISOR))
+  const key = poolKey(name, request)
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
     const take = await POOL.take(
-      name,
+      key,
       () => limiter.lease(ctx.env, name, request, want),
       () => Date.now()
     )
     if (take.kind === 'denied') return deniedBy(take.grant)
     if (take.kind === 'token') {
-      if (take.fresh && take.lease.tokens > 0) scheduleClose(ctx, limiter, name, take.lease)
+      if (take.fresh && take.lease.tokens > 0) scheduleClose(ctx, limiter, name, key, take.lease)
       return allowedBy(take.lease)
     }
   }

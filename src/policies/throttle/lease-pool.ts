@@ -30,7 +30,7 @@ export type Take =
   | { kind: 'denied'; grant: LeaseGrant }
   | { kind: 'empty' }
 
-/** Per-isolate leases by object name, with single-flight lease calls. */
+/** Per-isolate leases by bucket (object name + bucket inside it), single-flight lease calls. */
 export class LeasePool {
   readonly #held = new Map<string, HeldLease>()
   readonly #inFlight = new Map<string, Promise<LeaseGrant>>()

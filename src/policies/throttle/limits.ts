@@ -1,7 +1,8 @@
 /**
  * Which bucket a request counts against, and with which limits (pure). A request with a usage
  * plan counts against its (plan, key) object: the plan's throttle, or the per-method override
- * `apiStages[].throttle['/path/METHOD']` as AWS, plus the plan's quota. Otherwise the stage's
+ * `apiStages[].throttle['/path/METHOD']` in its own bucket of that object as AWS, plus the plan's
+ * quota shared by all of the object's buckets. Otherwise the stage's
  * route settings apply (HTTP API `routeSettings[routeKey]`, REST `methodSettings` as
  * `'/path/METHOD'`, over `defaultRouteSettings`), one object per (API, stage, route).
  */
@@ -26,32 +27,39 @@ export function methodKeys(resourcePath: string, method: string, routeMethod: st
   return keys
 }
 
-/** The plan's throttle for this route: a per-method override wins over the plan-wide one. */
+/**
+ * The plan's throttle for this route: a per-method override wins over the plan-wide one. An
+ * override also names its own bucket (the `'/path/METHOD'` key that matched), as AWS keeps one
+ * bucket per method: it never drains the plan-wide bucket the other methods share.
+ */
 export function planThrottle(
   plan: Readonly<UsagePlanRecord>,
   apiId: string,
   stage: string,
   keys: readonly string[]
-): ThrottleSettings | undefined {
+): { throttle?: ThrottleSettings; bucket?: string } {
   const apiStage = plan.apiStages.find((s) => s.apiId === apiId && s.stage === stage)
   const overrides = apiStage?.throttle
   if (overrides !== undefined) {
     for (const key of keys) {
-      const override = overrides[key]
-      if (override !== undefined) return override
+      // Own keys only: a method key must never resolve to something on the prototype.
+      const override = Object.hasOwn(overrides, key) ? overrides[key] : undefined
+      if (override !== undefined) return { throttle: override, bucket: key }
     }
   }
-  return plan.throttle
+  return plan.throttle === undefined ? {} : { throttle: plan.throttle }
 }
 
 /** What one plan-keyed request asks of its object. */
 export function planRequest(
   plan: Readonly<UsagePlanRecord>,
   keyId: string,
-  throttle: ThrottleSettings | undefined
+  limits: { throttle?: ThrottleSettings; bucket?: string }
 ): ConsumeRequest {
+  const { throttle, bucket } = limits
   return {
     ...(throttle === undefined ? {} : { throttle }),
+    ...(throttle === undefined || bucket === undefined ? {} : { bucket }),
     ...(plan.quota === undefined ? {} : { quota: plan.quota }),
     usage: { planId: plan.id, keyId },
   }

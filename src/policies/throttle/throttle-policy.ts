@@ -1,11 +1,11 @@
 /**
  * Throttle + quota (DESIGN §4 step 6): at most one Durable Object call per request. A request
- * whose key has a usage plan counts against its (plan, key) object (plan throttle or per-method
- * override, quota, usage); any other request against the stage/route default bucket, if one is
- * set. Denied → 429 THROTTLED / QUOTA_EXCEEDED with `Retry-After`; `RateLimit-Policy` and
- * `RateLimit` go on every response of a limited route. A failing store fails closed (503) unless
- * the plan opted in to fail-open (tag `portico:failOpen=true`), which is logged. High-rate buckets
- * use lease mode (lease-pool.ts).
+ * whose key has a usage plan counts against its (plan, key) object (plan throttle, or a per-method
+ * override in its own bucket; quota; usage); any other request against the stage/route default
+ * bucket, if one is set. Denied → 429 THROTTLED / QUOTA_EXCEEDED with `Retry-After`;
+ * `RateLimit-Policy` and `RateLimit` go on every response of a limited route. A failing store
+ * fails closed (503) unless the plan opted in to fail-open (tag `portico:failOpen=true`), which is
+ * logged. High-rate buckets use lease mode (lease-pool.ts).
  */
 import { GatewayError } from '../../errors/gateway-error'
 import type { Policy, PolicyHandler, RequestContext, RouteBuildInput } from '../../pipeline/types'
@@ -32,10 +32,10 @@ function bucketFor(ctx: RequestContext, keysOf: () => string[]): Bucket | undefi
   const plan = ctx.identity.usagePlan
   const keyId = ctx.identity.apiKeyId
   if (plan !== undefined && keyId !== undefined) {
-    const throttle = planThrottle(plan, ctx.api.id, ctx.stage.name, keysOf())
+    const limits = planThrottle(plan, ctx.api.id, ctx.stage.name, keysOf())
     return {
       objectName: planKeyObjectName(plan.id, keyId),
-      request: planRequest(plan, keyId, throttle),
+      request: planRequest(plan, keyId, limits),
       failOpen: planFailsOpen(plan),
       keyId,
     }

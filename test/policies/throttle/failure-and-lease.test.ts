@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import { GatewayError } from '../../../src/errors/gateway-error'
 import type { PolicyHandler, RequestContext } from '../../../src/pipeline/types'
 import { FAIL_OPEN_TAG } from '../../../src/policies/throttle/limits'
+import { limiterStub, planKeyObjectName } from '../../../src/rate-limit/limiter-client'
 import { DEFAULT_LIMITER, type Limiter } from '../../../src/policies/throttle/limiter'
 import { buildThrottle } from '../../../src/policies/throttle/throttle-policy'
 import type { QuotaSettings, ThrottleSettings } from '../../../src/rate-limit/types'
@@ -183,6 +184,58 @@ describe('lease mode for high-rate plans', () => {
     }
     expect(ofOther().map((r) => r.unused)).toEqual([97])
     expect(await flushedUsage(planId, other.id)).toBe(3)
+  })
+})
+
+describe('per-method buckets in lease mode', () => {
+  it('leases an override from its own bucket and pool, never from the plan-wide ones', async () => {
+    // Plan-wide: strict (rate 0). Override: lease mode. Without separate buckets the leases would
+    // drain the plan-wide bucket; without separate pools POST would spend GET's leased tokens.
+    const planWide = { burstLimit: 1000, rateLimit: 0 }
+    const override = { burstLimit: 100, rateLimit: 100 }
+    const usagePlan: UsagePlanRecord = {
+      ...plan('p-method', { throttle: planWide }),
+      apiStages: [{ apiId: api.id, stage: 'dev', throttle: { '/pets/GET': override } }],
+    }
+    const keyId = `k-${crypto.randomUUID()}`
+    const seen: { bucket?: string }[] = []
+    const { limiter, calls } = counting({
+      ...DEFAULT_LIMITER,
+      lease: (e, n, r, w) => {
+        seen.push(r.bucket === undefined ? {} : { bucket: r.bucket })
+        return DEFAULT_LIMITER.lease(e, n, r, w)
+      },
+      consume: (e, n, r) => {
+        seen.push(r.bucket === undefined ? {} : { bucket: r.bucket })
+        return DEFAULT_LIMITER.consume(e, n, r)
+      },
+    })
+    const getHandler = buildThrottle({ api, route, integration: undefined, limiter })
+    for (let i = 0; i < 30; i++) {
+      expect(await run(getHandler, ctxFor(usagePlan, keyId))).toBe('admitted')
+    }
+    expect(calls.lease).toBeGreaterThanOrEqual(3)
+    expect(calls.consume).toBe(0)
+    expect(seen.every((r) => r.bucket === '/pets/GET')).toBe(true)
+
+    const postRoute = makeRoute({ routeKey: 'POST /pets', apiKeyRequired: true })
+    const postHandler = buildThrottle({ api, route: postRoute, integration: undefined, limiter })
+    const post = makeRequestContext({
+      api,
+      route: postRoute,
+      request: '/dev/pets',
+      method: 'POST',
+      identity: { apiKeyId: keyId, usagePlan },
+    })
+    expect(await run(postHandler, post)).toBe('admitted')
+    expect(calls.consume).toBe(1)
+    expect(seen.at(-1)).toEqual({})
+    // The plan-wide bucket lost only the POST's token (1000 − 1 − 1 after this call).
+    const stub = limiterStub(env, planKeyObjectName(usagePlan.id, keyId))
+    expect(await stub.consume({ throttle: planWide })).toMatchObject({
+      allowed: true,
+      remaining: 998,
+    })
   })
 })
 

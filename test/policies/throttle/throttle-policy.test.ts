@@ -147,6 +147,48 @@ describe('usage plan throttling', () => {
     expect(await hits(tag)).toBe(1)
   })
 
+  it('keeps a per-method override in its own bucket: it does not drain the plan-wide one', async () => {
+    const { host, planId } = await planApi(
+      { throttle: { burstLimit: 3, rateLimit: 0 } },
+      { '/pets/GET': { burstLimit: 2, rateLimit: 0 } }
+    )
+    const key = await insertKey([planId])
+    const tag = crypto.randomUUID()
+    // Interleaved and concurrent: GET /pets (override, burst 2) and POST /pets (plan, burst 3).
+    const all = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        call(host, key.value, tag, '/dev/pets', i % 2 === 0 ? 'GET' : 'POST')
+      )
+    )
+    const gets = all.filter((_, i) => i % 2 === 0)
+    const posts = all.filter((_, i) => i % 2 === 1)
+    expect(statuses(gets)).toEqual({ 200: 2, 429: 8 })
+    expect(statuses(posts)).toEqual({ 200: 3, 429: 7 })
+    expect(gets[0]?.headers.get('RateLimit-Policy')).toBe('"burst";q=2')
+    expect(posts[0]?.headers.get('RateLimit-Policy')).toBe('"burst";q=3')
+    expect(await hits(tag)).toBe(5)
+    expect(await flushedUsage(planId, key.id)).toBe(5)
+    await Promise.all(all.map((r) => r.arrayBuffer()))
+  })
+
+  it('shares the plan quota between a per-method override and the other methods', async () => {
+    const { host, planId } = await planApi(
+      {
+        throttle: { burstLimit: 10, rateLimit: 0 },
+        quota: { limit: 4, period: 'DAY', offset: 0 },
+      },
+      { '/pets/GET': { burstLimit: 10, rateLimit: 0 } }
+    )
+    const key = await insertKey([planId])
+    const tag = crypto.randomUUID()
+    for (let i = 0; i < 3; i++) expect((await call(host, key.value, tag)).status).toBe(200)
+    expect((await call(host, key.value, tag, '/dev/pets', 'POST')).status).toBe(200)
+    const denied = await call(host, key.value, tag, '/dev/pets', 'POST')
+    expect(denied.status).toBe(429)
+    expect(await denied.json()).toEqual({ message: 'Limit Exceeded' })
+    expect(await hits(tag)).toBe(4)
+  })
+
   it('does not consume quota for requests rejected by the API-key check', async () => {
     const { host, planId } = await planApi({ quota: { limit: 5, period: 'DAY', offset: 0 } })
     const key = await insertKey([planId])
