@@ -87,6 +87,8 @@ export function compileVariant(
     ...(stage.accessLogSettings ? { accessLogSettings: stage.accessLogSettings } : {}),
     ...(stage.defaultRouteSettings ? { defaultRouteSettings: stage.defaultRouteSettings } : {}),
     ...(stage.routeSettings ? { routeSettings: stage.routeSettings } : {}),
+    ...(stage.cacheClusterEnabled === true ? { cacheClusterEnabled: true } : {}),
+    ...(stage.cacheGeneration === undefined ? {} : { cacheGeneration: stage.cacheGeneration }),
   }
   return ok({ deployment, table: table.value, handlers, stage: resolved, routeIssues })
 }

@@ -5,12 +5,18 @@
  */
 import { apiKeyPolicy } from '../policies/api-key/api-key-policy'
 import { unsupportedAuthPolicy } from '../policies/authorization/unsupported-auth'
+import { cachePolicy } from '../policies/cache/cache-policy'
 import { throttlePolicy } from '../policies/throttle/throttle-policy'
 import { POLICY_ORDER, type Policy } from './types'
 
 // Within one step registration order holds (stable sort): the API-key check runs after any
 // authorizer, whose identity (`usageIdentifierKey`) it may use.
-const REGISTERED: readonly Policy[] = [unsupportedAuthPolicy, apiKeyPolicy, throttlePolicy]
+const REGISTERED: readonly Policy[] = [
+  unsupportedAuthPolicy,
+  apiKeyPolicy,
+  throttlePolicy,
+  cachePolicy,
+]
 
 /** Registered policies sorted by their fixed place in the pipeline. */
 export const POLICIES: readonly Policy[] = [...REGISTERED].sort(

@@ -22,6 +22,10 @@ export interface ResolvedStage {
   readonly accessLogSettings?: AccessLogSettingsConfig
   readonly defaultRouteSettings?: RouteSettingsConfig
   readonly routeSettings?: Readonly<Record<string, RouteSettingsConfig>>
+  /** AWS `cacheClusterEnabled`: the stage's response cache is on (routes opt in). */
+  readonly cacheClusterEnabled?: boolean
+  /** Bumped by a stage cache flush; part of every cache key. */
+  readonly cacheGeneration?: number
 }
 
 /** Who the caller is, filled by authorization policies (later issues) for mapping/cache/limits. */

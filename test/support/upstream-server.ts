@@ -10,6 +10,13 @@
  *   GET  /stream?chunks=N&interval=ms → N chunks, `interval` ms apart
  *   GET  /hop                → a response carrying hop-by-hop headers
  *   GET  /hits/{tag}         → {"hits": n}: requests seen carrying `x-test-tag: tag`
+ *   ANY  /cache/**           → a response shaped by the query (cache tests): `status`, `cc`
+ *                              (Cache-Control), `etag`, `lm` (Last-Modified), `expires`, `age`,
+ *                              `vary`, `cookie` (Set-Cookie), `size` (body of N bytes, with
+ *                              `chunked=1` sent without Content-Length); the JSON body carries a
+ *                              counter `n` (one per request to /cache/**), the path and the
+ *                              `x-caller` / `x-reflect` request headers (an upstream that reflects
+ *                              an unkeyed header).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -36,6 +43,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
 export async function startUpstream(port = 0): Promise<UpstreamServer> {
   const hits = new Map<string, number>()
+  let cacheCounter = 0
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://upstream')
     const tag = req.headers['x-test-tag']
@@ -101,6 +109,11 @@ export async function startUpstream(port = 0): Promise<UpstreamServer> {
       res.end('hop')
       return
     }
+    if (path.startsWith('/cache/')) {
+      cacheCounter++
+      writeCacheable(res, url, req, cacheCounter)
+      return
+    }
     // default: echo
     res.writeHead(200, { 'content-type': 'application/json', 'x-upstream': 'echo' })
     res.end(
@@ -130,6 +143,52 @@ export async function startUpstream(port = 0): Promise<UpstreamServer> {
         })
       }),
   }
+}
+
+const CACHE_HEADERS: readonly (readonly [string, string])[] = [
+  ['cc', 'cache-control'],
+  ['etag', 'etag'],
+  ['lm', 'last-modified'],
+  ['expires', 'expires'],
+  ['age', 'age'],
+  ['vary', 'vary'],
+  ['cookie', 'set-cookie'],
+]
+
+function writeCacheable(res: ServerResponse, url: URL, req: IncomingMessage, n: number): void {
+  const q = url.searchParams
+  const headers: Record<string, string> = { 'x-n': String(n) }
+  for (const [param, header] of CACHE_HEADERS) {
+    const value = q.get(param)
+    if (value !== null) headers[header] = value
+  }
+  const status = Number(q.get('status') ?? '200')
+  const size = q.get('size')
+  if (size !== null) {
+    const body = Buffer.alloc(Number(size), 'a')
+    headers['content-type'] = 'application/octet-stream'
+    if (q.get('chunked') === '1') {
+      res.writeHead(status, headers)
+      const half = Math.floor(body.length / 2)
+      res.write(body.subarray(0, half))
+      res.end(body.subarray(half))
+      return
+    }
+    headers['content-length'] = String(body.length)
+    res.writeHead(status, headers)
+    res.end(body)
+    return
+  }
+  headers['content-type'] = 'application/json'
+  res.writeHead(status, headers)
+  res.end(
+    JSON.stringify({
+      n,
+      path: url.pathname,
+      caller: req.headers['x-caller'] ?? null,
+      reflected: req.headers['x-reflect'] ?? null,
+    })
+  )
 }
 
 /** A loopback port with nothing listening (for "connection refused"). */
