@@ -42,6 +42,8 @@ const ROOT = dirname(BENCH_DIR)
 const OUT_DIR = join(BENCH_DIR, '.out')
 const RESULTS_DIR = join(BENCH_DIR, 'results')
 const LUA_SCRIPT = join(BENCH_DIR, 'report.lua')
+const STATUS_LUA_SCRIPT = join(BENCH_DIR, 'report-statuses.lua')
+const FRESH_KEY_LUA_SCRIPT = join(BENCH_DIR, 'report-fresh-key.lua')
 const BARE_WORKER = join(BENCH_DIR, 'bare-worker.js')
 
 // ---------------------------------------------------------------------------------------------
@@ -78,21 +80,75 @@ const OPTS = {
   portBase: envInt('BENCH_PORT', 18780, 1024, 65000),
   strict: process.env.BENCH_STRICT === '1',
   skipBundle: process.env.BENCH_SKIP_BUNDLE === '1',
+  overgrantS: envSeconds('BENCH_OVERGRANT_DURATION', '5s', 60),
 }
 if (OPTS.threads > OPTS.connections) usage('BENCH_THREADS must not exceed BENCH_CONNECTIONS')
 
 const PORTS = { upstream: OPTS.portBase, bare: OPTS.portBase + 1, gateway: OPTS.portBase + 2 }
 
-/** The issue's targets. */
-const TARGETS = { rpsRatioMin: 0.9, addedP50MsMax: 0.1, bundleGzipKiBMax: 150 }
+/** The issues' targets (performance issue; issue 3: lease-mode throughput vs no limits). */
+const TARGETS = {
+  rpsRatioMin: 0.9,
+  addedP50MsMax: 0.1,
+  bundleGzipKiBMax: 150,
+  leaseRpsRatioMin: 0.8,
+}
+/** Connections of the over-grant phase (fixed: it is about concurrency, not BENCH_CONNECTIONS). */
+const OVERGRANT_CONNECTIONS = 32
 
 const COMPATIBILITY_DATE = '2026-08-01'
 const API_ID = 'benchapi01'
 const STAGE = 'bench'
 const DEPLOYMENT_ID = 'benchdep01'
 const GATEWAY_HOST = `${API_ID}.execute-api.localhost`
+// Response cache rows: a second stage of the same deployment with the stage cache on and caching
+// enabled for `GET /cached/{proxy+}` only (TTL 3600, key parameter `k`); its `ANY /{proxy+}` is
+// the uncached route beside it.
+const CACHE_STAGE = 'benchcache'
 const UPSTREAM_BODY = JSON.stringify({ ok: true, from: 'bench-upstream' })
 const CONST_BODY = '{"ok":true}'
+
+// Usage plans + keys seeded into the gateway's D1 (migrations/0002 columns), all covering
+// benchapi01/bench and used on the keyed route `ANY /limited/{proxy+}` (same HTTP_PROXY
+// integration as the unlimited `ANY /{proxy+}`): the key picks the plan, so the throttled rows
+// differ from the unlimited one only by the API-key + throttle steps. `upstreamPath` is where the
+// upstream sees that key's requests (it counts them: admitted = forwarded).
+// Lease mode needs rateLimit ≥ 100 and burstLimit ≥ 100 (src/policies/throttle/lease-admit.ts).
+const BENCH_PLANS = {
+  strict: {
+    planId: 'benchplanstrict',
+    keyId: 'benchkeystrict',
+    key: 'ptk_bench_strict_0123456789abcdef0123456789abcdef',
+    throttle: { rateLimit: 50_000, burstLimit: 50 }, // burst < 100: one DO consume per request
+    upstreamPath: '/hello-strict',
+  },
+  lease: {
+    planId: 'benchplanlease',
+    keyId: 'benchkeylease',
+    key: 'ptk_bench_lease_0123456789abcdef0123456789abcdef',
+    throttle: { rateLimit: 100_000, burstLimit: 10_000 }, // leases of 1 000 tokens
+    upstreamPath: '/hello-lease',
+  },
+  // Over-grant phase (lease mode under 32 connections, no warm-up, each key used once per run):
+  // a small bucket whose throttle binds (the quota does not within the window) …
+  ogThrottle: {
+    planId: 'benchplanogthrottle',
+    keyId: 'benchkeyogthrottle',
+    key: 'ptk_bench_ogthrottle_0123456789abcdef0123456789abcdef',
+    throttle: { rateLimit: 100, burstLimit: 100 },
+    quota: { limit: 2_000, period: 'DAY', offset: 0 },
+    upstreamPath: '/og-throttle',
+  },
+  // … and one whose quota binds (leases of 100 tokens, debited from the quota at grant).
+  ogQuota: {
+    planId: 'benchplanogquota',
+    keyId: 'benchkeyogquota',
+    key: 'ptk_bench_ogquota_0123456789abcdef0123456789abcdef',
+    throttle: { rateLimit: 1_000, burstLimit: 1_000 },
+    quota: { limit: 500, period: 'DAY', offset: 0 },
+    upstreamPath: '/og-quota',
+  },
+}
 
 const log = (line = '') => console.error(`[bench] ${line}`)
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
@@ -359,13 +415,18 @@ function assertPortFree(port) {
 }
 
 /** TCP connections the upstream accepted (does the Worker's fetch reuse connections?). */
-const upstreamStats = { connections: 0 }
+const upstreamStats = { connections: 0, requests: 0, byPath: new Map(), times: new Map() }
+/** Paths whose arrival times the upstream records (the over-grant phase: sliding windows). */
+const TIMED_PATHS = new Set()
 
 async function startUpstream(port) {
   await assertPortFree(port)
   const body = Buffer.from(UPSTREAM_BODY)
   const server = createServer((req, res) => {
     req.resume()
+    upstreamStats.requests++
+    upstreamStats.byPath.set(req.url, (upstreamStats.byPath.get(req.url) ?? 0) + 1)
+    if (TIMED_PATHS.has(req.url)) upstreamStats.times.get(req.url).push(performance.now())
     res.writeHead(200, { 'content-type': 'application/json', 'content-length': body.length })
     res.end(body)
   })
@@ -455,6 +516,20 @@ async function seedGateway(mf, upstreamPort) {
     routes: [
       { id: 'rproxy', routeKey: 'ANY /{proxy+}', integrationId: 'iproxy' },
       { id: 'rmock', routeKey: 'GET /mock', integrationId: 'imock' },
+      // Cached on stage benchcache (routeSettings below); one entry per `?k=` value.
+      {
+        id: 'rcached',
+        routeKey: 'GET /cached/{proxy+}',
+        integrationId: 'iproxy',
+        cacheKeyParameters: ['method.request.querystring.k'],
+      },
+      // Keyed + throttled: the same integration as `ANY /{proxy+}`; the key picks the plan.
+      {
+        id: 'rlimited',
+        routeKey: 'ANY /limited/{proxy+}',
+        integrationId: 'iproxy',
+        apiKeyRequired: true,
+      },
     ],
     integrations: [
       {
@@ -489,24 +564,79 @@ async function seedGateway(mf, upstreamPort) {
     createdDate: now,
     lastUpdatedDate: now,
   }
+  const cacheStage = {
+    ...stage,
+    stageName: CACHE_STAGE,
+    cacheClusterEnabled: true,
+    routeSettings: { 'GET /cached/{proxy+}': { cachingEnabled: true, cacheTtlInSeconds: 3600 } },
+  }
   // Key layout: src/storage/config-store.ts (KV_KEYS).
   const kv = await mf.getKVNamespace('ROUTES')
+  await kv.put(`stage/${API_ID}/${CACHE_STAGE}`, JSON.stringify(cacheStage))
   await kv.put(`api/${API_ID}`, JSON.stringify(api))
   await kv.put(`deployment/${API_ID}/${DEPLOYMENT_ID}`, JSON.stringify(deployment))
   await kv.put(`stage/${API_ID}/${STAGE}`, JSON.stringify(stage))
 }
 
+/** SHA-256 hex of a key (the `api_keys.key_hash` column, src/api-keys/hash.ts). */
+async function sha256Hex(value) {
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(value))
+  return Buffer.from(digest).toString('hex')
+}
+
+/**
+ * The benchmark's usage plans and keys, straight into the gateway's D1 (migrations/0002 columns,
+ * as test/policies/support.ts and an operator with `wrangler d1 execute` would).
+ */
+async function seedKeys(mf) {
+  const db = await mf.getD1Database('DB')
+  const now = new Date().toISOString()
+  const statements = []
+  for (const [name, p] of Object.entries(BENCH_PLANS)) {
+    statements.push(
+      db
+        .prepare(
+          `INSERT INTO usage_plans (id, name, throttle, quota, api_stages, created_date,
+           last_updated_date) VALUES (?, ?, ?, ?, ?, ?, ?)`
+        )
+        .bind(
+          p.planId,
+          `bench ${name}`,
+          JSON.stringify(p.throttle),
+          p.quota ? JSON.stringify(p.quota) : null,
+          JSON.stringify([{ apiId: API_ID, stage: STAGE }]),
+          now,
+          now
+        ),
+      db
+        .prepare(
+          `INSERT INTO api_keys (id, key_hash, value_prefix, name, enabled, created_date,
+           last_updated_date) VALUES (?, ?, ?, ?, 1, ?, ?)`
+        )
+        .bind(p.keyId, await sha256Hex(p.key), p.key.slice(0, 8), `bench ${name}`, now, now),
+      db
+        .prepare('INSERT INTO usage_plan_keys (usage_plan_id, key_id) VALUES (?, ?)')
+        .bind(p.planId, p.keyId)
+    )
+  }
+  await db.batch(statements)
+}
+
 /** One GET with an explicit Host header (fetch() would not let us set it). */
-function probe(url, host) {
+function probe(url, host, headers = {}) {
   return new Promise((resolve) => {
-    const req = httpRequest(url, { headers: host ? { host } : {}, timeout: 15_000 }, (res) => {
-      let body = ''
-      res.setEncoding('utf8')
-      res.on('data', (d) => (body += d))
-      res.on('end', () => resolve({ status: res.statusCode, body }))
-    })
+    const req = httpRequest(
+      url,
+      { headers: { ...(host ? { host } : {}), ...headers }, timeout: 15_000 },
+      (res) => {
+        let body = ''
+        res.setEncoding('utf8')
+        res.on('data', (d) => (body += d))
+        res.on('end', () => resolve({ status: res.statusCode, body, headers: res.headers }))
+      }
+    )
     req.on('timeout', () => req.destroy(new Error('timed out')))
-    req.on('error', (e) => resolve({ status: 0, body: String(e.message) }))
+    req.on('error', (e) => resolve({ status: 0, body: String(e.message), headers: {} }))
     req.end()
   })
 }
@@ -523,15 +653,21 @@ async function runWrk(target, seconds, pin) {
     '5s',
     '--latency',
     '-s',
-    LUA_SCRIPT,
+    target.script ?? LUA_SCRIPT,
     ...(target.host ? ['-H', `Host: ${target.host}`] : []),
+    ...Object.entries(target.headers ?? {}).flatMap(([k, v]) => ['-H', `${k}: ${v}`]),
     target.url,
+    // report-fresh-key.lua: a nonce per wrk run, so no two runs share a cache key.
+    ...(target.freshKeys
+      ? [`${Date.now().toString(36)}${Math.random().toString(36).slice(2)}`]
+      : []),
   ]
   const [cmd, cmdArgs] = pin.pinned
     ? ['taskset', ['-c', String(pin.wrkCpu), 'wrk', ...args]]
     : ['wrk', args]
   const r = await run(cmd, cmdArgs, { timeoutMs: (seconds + 30) * 1000 })
   const line = r.stdout.split('\n').find((l) => l.startsWith('BENCH_JSON '))
+  const statusLine = r.stdout.split('\n').find((l) => l.startsWith('BENCH_STATUS '))
   if (r.code !== 0 || line === undefined) {
     throw new Error(
       `wrk failed on ${target.name} (exit ${r.code}${r.timedOut ? ', timed out' : ''}):\n${r.stdout}${r.stderr}`.slice(
@@ -542,7 +678,8 @@ async function runWrk(target, seconds, pin) {
   }
   return {
     summary: JSON.parse(line.slice('BENCH_JSON '.length)),
-    raw: r.stdout.replace(/^BENCH_JSON .*\n?/m, ''),
+    ...(statusLine ? { statuses: JSON.parse(statusLine.slice('BENCH_STATUS '.length)) } : {}),
+    raw: r.stdout.replace(/^BENCH_(JSON|STATUS) .*\n?/gm, ''),
   }
 }
 
@@ -602,6 +739,7 @@ async function measure(target, pin, round) {
   const workerdPid = target.worker ? workerdPids[target.worker] : undefined
   const cpuBefore = { workerd: cpuNs(workerdPid), node: cpuNs(process.pid) }
   const connectionsBefore = upstreamStats.connections
+  const upstreamRequestsBefore = upstreamStats.requests
   const measured = await runWrk(target, OPTS.durationS, pin)
   const cpu = {
     workerdNs: cpuNs(workerdPid) - cpuBefore.workerd,
@@ -609,9 +747,112 @@ async function measure(target, pin, round) {
   }
   const row = rowOf(target, measured, cpu)
   row.upstreamConnections = upstreamStats.connections - connectionsBefore
+  // Requests that reached the upstream per request wrk completed (a cache hit: ≈ 0).
+  // (`round` is this function's round number here.)
+  row.upstreamRequestsPerReq =
+    Math.round(
+      ((upstreamStats.requests - upstreamRequestsBefore) / Math.max(1, row.requests)) * 1e4
+    ) / 1e4
   log(
     `${tag}: ${row.rps} req/s, p50 ${row.p50Ms} ms, p99 ${row.p99Ms} ms, ` +
       `workerd CPU ${row.workerdCpuUsPerReq ?? '—'} µs/req, non-2xx ${row.non2xx}, socket errors ${row.socketErrors}`
+  )
+  return row
+}
+
+/**
+ * Over-grant in lease mode under concurrency: one short wrk run per small lease-mode plan, no
+ * warm-up (it would spend the bucket), statuses counted by wrk (bench/report-statuses.lua) and
+ * admissions cross-checked by the upstream's per-path counter. Compared with what the strict
+ * bucket would admit over the same window (burst + rate × T), the documented lease bound
+ * (burst + rate × (T + 1)) and the quota (never exceeded).
+ */
+async function overgrant(name, pin) {
+  const plan = BENCH_PLANS[name]
+  const target = {
+    name,
+    url: `http://127.0.0.1:${PORTS.gateway}/${STAGE}/limited${plan.upstreamPath}`,
+    host: GATEWAY_HOST,
+    headers: { 'x-api-key': plan.key },
+    connections: OVERGRANT_CONNECTIONS,
+    script: STATUS_LUA_SCRIPT,
+  }
+  log(
+    `over-grant ${name}: ${OPTS.overgrantS} s, ${OVERGRANT_CONNECTIONS} connections, no warm-up …`
+  )
+  const before = upstreamStats.byPath.get(plan.upstreamPath) ?? 0
+  TIMED_PATHS.add(plan.upstreamPath)
+  upstreamStats.times.set(plan.upstreamPath, [])
+  const { summary, statuses = {} } = await runWrk(target, OPTS.overgrantS, pin)
+  await sleep(200)
+  const forwarded = (upstreamStats.byPath.get(plan.upstreamPath) ?? 0) - before
+  TIMED_PATHS.delete(plan.upstreamPath)
+  // The whole window starts with a full, never-used bucket, so every token spent in it was also
+  // granted in it: over [0, T] lease mode cannot exceed strict by construction. Its timing
+  // over-grant shows in windows that start mid-run (tokens granted just before, spent inside):
+  // the most admissions in any sliding window of W s (arrivals at the upstream), against strict
+  // (burst + rate × W) and the documented bound (burst + rate × (W + 1)).
+  const times = upstreamStats.times.get(plan.upstreamPath) ?? []
+  const sliding = [1, 2].map((w) => {
+    let max = 0
+    for (let i = 0, j = 0; j < times.length; j++) {
+      while (times[j] - times[i] > w * 1000) i++
+      max = Math.max(max, j - i + 1)
+    }
+    const strict = plan.throttle.burstLimit + plan.throttle.rateLimit * w
+    const capped = plan.quota ? Math.min(plan.quota.limit, strict) : strict
+    return {
+      windowS: w,
+      maxAdmitted: max,
+      strictExpected: capped,
+      leaseBound: plan.throttle.burstLimit + plan.throttle.rateLimit * (w + 1),
+      admittedMinusStrict: max - capped,
+    }
+  })
+  upstreamStats.times.delete(plan.upstreamPath)
+  const seconds = summary.duration_us / 1e6
+  const { rateLimit, burstLimit } = plan.throttle
+  // Admitted = forwarded: the upstream's count also includes requests still in flight when wrk
+  // stopped (admitted, answered after wrk stopped counting); wrk's 200s are reported beside it.
+  const ok200 = statuses['200'] ?? 0
+  const admitted = Math.max(forwarded, ok200)
+  const rejected429 = statuses['429'] ?? 0
+  const other = Object.entries(statuses)
+    .filter(([status]) => status !== '200' && status !== '429')
+    .reduce((sum, [, n]) => sum + n, 0)
+  const throttleStrict = burstLimit + rateLimit * seconds
+  const throttleBound = burstLimit + rateLimit * (seconds + 1)
+  const quota = plan.quota?.limit ?? null
+  const strictExpected = quota === null ? throttleStrict : Math.min(quota, throttleStrict)
+  const row = {
+    name,
+    plan: { throttle: plan.throttle, ...(plan.quota ? { quota: plan.quota } : {}) },
+    connections: OVERGRANT_CONNECTIONS,
+    durationS: round(seconds, 3),
+    requests: summary.requests,
+    statuses,
+    wrk200: ok200,
+    admitted,
+    rejected429,
+    otherStatuses: other,
+    socketErrors: Object.values(summary.errors).reduce((a, b) => a + b, 0) - summary.errors.status,
+    upstreamForwarded: forwarded,
+    quota,
+    admittedMinusQuota: quota === null ? null : admitted - quota,
+    throttleStrictExpected: round(throttleStrict, 1),
+    throttleLeaseBound: round(throttleBound, 1),
+    strictExpected: round(strictExpected, 1),
+    admittedMinusStrict: round(admitted - strictExpected, 1),
+    admittedMinusStrictInRateSeconds: round((admitted - strictExpected) / rateLimit, 3),
+    sliding,
+    quotaMet: quota === null ? null : admitted <= quota,
+    throttleBoundMet:
+      admitted <= throttleBound && sliding.every((x) => x.maxAdmitted <= x.leaseBound),
+  }
+  log(
+    `over-grant ${name}: wrk saw ${ok200} × 200, ${rejected429} × 429, ${other} other in ${row.durationS} s; ` +
+      `admitted (upstream saw) ${forwarded}; strict would admit ${row.strictExpected}, lease bound ${row.throttleLeaseBound}` +
+      (quota === null ? '' : `, quota ${quota}`)
   )
   return row
 }
@@ -630,6 +871,7 @@ const MEDIAN_FIELDS = [
   'meanMs',
   'workerdCpuUsPerReq',
   'upstreamCpuUsPerReq',
+  'upstreamRequestsPerReq',
 ]
 
 /** One row from several rounds: medians of the measured fields, sums of the counts. */
@@ -682,6 +924,12 @@ function markdown(result) {
         : `not pinned (${p.reason}).`) +
       ` Load average at start ${result.env.loadavgStart.join(' / ')}, at end ${result.env.loadavgEnd?.join(' / ') ?? '?'}.`
   )
+  if (result.gitAtEnd) {
+    lines.push('')
+    lines.push(
+      `The working tree moved during the run (now ${result.gitAtEnd.commit.slice(0, 10)}${result.gitAtEnd.dirty ? ' + uncommitted changes' : ''}): the numbers are for the tree bundled at the start.`
+    )
+  }
   lines.push('')
   lines.push(
     '| target | req/s | p50 (ms) | p99 (ms) | workerd CPU µs/req | upstream CPU µs/req | errors / non-2xx |'
@@ -741,6 +989,88 @@ function markdown(result) {
       `| (info) bare Worker / direct upstream throughput | ${fmt(extra.bareVsUpstreamRps, 3)}× | | |`
     )
   }
+  const signed = (n, d, unit) => (n === null ? '—' : `${n >= 0 ? '+' : ''}${fmt(n, d)}${unit}`)
+  const times = (n) => (n === null ? '—' : `${fmt(n, 3)}×`)
+  lines.push('')
+  lines.push('Throttled route (API key + usage plan) vs the same HTTP_PROXY route without limits:')
+  lines.push('')
+  lines.push('| check | measured | target | met |')
+  lines.push('| --- | ---: | ---: | :---: |')
+  lines.push(
+    `| lease mode / no limits throughput | ${times(t.leaseRpsRatio.measured)} | ≥ ${TARGETS.leaseRpsRatioMin}× | ${verdict(t.leaseRpsRatio.met)} |`
+  )
+  lines.push(`| strict mode / no limits throughput | ${times(extra.strictVsUnlimitedRps)} | | |`)
+  lines.push(
+    `| strict mode added p50, 1 connection | ${signed(extra.strictAddedP50MsC1, 3, ' ms')} | | |`
+  )
+  lines.push(
+    `| lease mode added p50, 1 connection | ${signed(extra.leaseAddedP50MsC1, 3, ' ms')} | | |`
+  )
+  lines.push(
+    `| (info) lease / strict throughput, 1 connection (vs no limits) | ${times(extra.leaseVsUnlimitedRpsC1)} / ${times(extra.strictVsUnlimitedRpsC1)} | | |`
+  )
+  lines.push(
+    `| (info) workerd CPU added per request, lease / strict vs no limits | ${signed(extra.leaseAddedCpuUsPerReq, 0, ' µs')} / ${signed(extra.strictAddedCpuUsPerReq, 0, ' µs')} | | |`
+  )
+  lines.push(
+    `| (info) throughput ratio predicted by server CPU/request, lease / strict | ${times(extra.leaseVsUnlimitedCpuCapacity)} / ${times(extra.strictVsUnlimitedCpuCapacity)} | | |`
+  )
+  lines.push('')
+  lines.push(
+    `Response cache (stage ${CACHE_STAGE}: cached route hit / miss with a fresh key per request, vs the uncached route of the same stage):`
+  )
+  lines.push('')
+  lines.push('| check | hit | miss |')
+  lines.push('| --- | ---: | ---: |')
+  lines.push(
+    `| throughput vs uncached route, ${o.connections} connections | ${times(extra.cacheHitVsUncachedRps)} | ${times(extra.cacheMissVsUncachedRps)} |`
+  )
+  lines.push(
+    `| throughput vs uncached route, 1 connection | ${times(extra.cacheHitVsUncachedRpsC1)} | ${times(extra.cacheMissVsUncachedRpsC1)} |`
+  )
+  lines.push(
+    `| added p50 vs uncached route, 1 connection | ${signed(extra.cacheHitAddedP50MsC1, 3, ' ms')} | ${signed(extra.cacheMissAddedP50MsC1, 3, ' ms')} |`
+  )
+  lines.push(
+    `| workerd CPU added per request vs uncached route | ${signed(extra.cacheHitAddedCpuUsPerReq, 0, ' µs')} | ${signed(extra.cacheMissAddedCpuUsPerReq, 0, ' µs')} |`
+  )
+  const upstreamShare = (name) => {
+    const row = result.rows.find((r) => r.name === name)
+    return row === undefined ? '—' : fmt(row.upstreamRequestsPerReq, 3)
+  }
+  lines.push(
+    `| upstream requests per request (uncached: ${upstreamShare('gatewayCacheOff')}) | ${upstreamShare('gatewayCacheHit')} | ${upstreamShare('gatewayCacheMiss')} |`
+  )
+  if (result.overgrant.length > 0) {
+    lines.push('')
+    lines.push(
+      `Over-grant in lease mode: ${OVERGRANT_CONNECTIONS} connections, ${o.overgrantS} s, no warm-up, one fresh key per plan; ` +
+        'strict = what the strict bucket admits over the window (burst + rate × T, capped by the quota), ' +
+        'bound = burst + rate × (T + 1) (docs/rate-limits.md). The whole run starts with a full, unused bucket, so over 0–T ' +
+        'lease mode cannot exceed strict by construction; the timing over-grant shows in the busiest sliding window of W s ' +
+        '(arrivals at the upstream) against burst + rate × W.'
+    )
+    lines.push('')
+    lines.push(
+      '| plan (lease mode) | window (s) | requests | 200 (wrk) | 429 | other | admitted (upstream saw) | strict | admitted − strict | lease bound | quota | admitted − quota | met |'
+    )
+    lines.push(
+      '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | :---: |'
+    )
+    for (const g of result.overgrant) {
+      const th = g.plan.throttle
+      const q = g.plan.quota
+      const met = g.quota === null ? g.throttleBoundMet : g.quotaMet && g.throttleBoundMet
+      lines.push(
+        `| rate ${th.rateLimit}/s, burst ${th.burstLimit}${q ? `, quota ${q.limit}/${q.period}` : ''} | 0–${fmt(g.durationS, 2)} | ${g.requests} | ${g.wrk200} | ${g.rejected429} | ${g.otherStatuses + g.socketErrors} | ${g.admitted} | ${fmt(g.strictExpected, 0)} | ${signed(g.admittedMinusStrict, 0, '')} (${signed(g.admittedMinusStrictInRateSeconds, 2, ' s')} of rate) | ${fmt(g.throttleLeaseBound, 0)} | ${g.quota ?? '—'} | ${g.admittedMinusQuota === null ? '—' : signed(g.admittedMinusQuota, 0, '')} | ${verdict(met)} |`
+      )
+      for (const x of g.sliding ?? []) {
+        lines.push(
+          `| ″ | busiest ${x.windowS} s | | | | | ${x.maxAdmitted} | ${fmt(x.strictExpected, 0)} | ${signed(x.admittedMinusStrict, 0, '')} (${signed(x.admittedMinusStrict / th.rateLimit, 2, ' s')} of rate) | ${fmt(x.leaseBound, 0)} | | | ${verdict(x.maxAdmitted <= x.leaseBound)} |`
+        )
+      }
+    }
+  }
   if (result.bundle.ok) {
     lines.push('')
     lines.push(
@@ -771,13 +1101,18 @@ async function main() {
   await ensureWrk()
 
   // Watchdog: bundling + start-up + every target's warm-up and run, with generous slack.
-  const budgetMs = (7 * OPTS.rounds * (OPTS.durationS + OPTS.warmupS + 35) + 420) * 1000
+  // 17 targets per round, then the over-grant phase (2 short wrk runs).
+  const budgetMs =
+    (17 * OPTS.rounds * (OPTS.durationS + OPTS.warmupS + 35) + 2 * (OPTS.overgrantS + 35) + 420) *
+    1000
   setTimeout(
     () => void exitWith(1, `time budget (${Math.round(budgetMs / 1000)} s) exceeded`),
     budgetMs
   ).unref()
 
   const loadavgStart = os.loadavg().map((n) => round(n, 2))
+  // The tree that is bundled (a shared working tree can move on during the run: noted at the end).
+  const gitAtStart = gitInfo()
   const bundle = await bundleGateway()
   if (bundle.ok) log(`bundle: ${bundle.gzipKiB} KiB gzip (${bundle.rawKiB} KiB raw)`)
   else log(`bundle FAILED — the gateway rows will be skipped:\n${bundle.error}`)
@@ -815,6 +1150,26 @@ async function main() {
       expect: UPSTREAM_BODY,
     },
     {
+      name: 'gatewayStrict',
+      label: `gateway + API key + throttle, strict (plan ${BENCH_PLANS.strict.throttle.rateLimit}/s, burst ${BENCH_PLANS.strict.throttle.burstLimit})`,
+      worker: 'gateway',
+      url: `http://127.0.0.1:${PORTS.gateway}/${STAGE}/limited${BENCH_PLANS.strict.upstreamPath}`,
+      host: GATEWAY_HOST,
+      headers: { 'x-api-key': BENCH_PLANS.strict.key },
+      needsD1: true,
+      expect: UPSTREAM_BODY,
+    },
+    {
+      name: 'gatewayLease',
+      label: `gateway + API key + throttle, lease (plan ${BENCH_PLANS.lease.throttle.rateLimit}/s, burst ${BENCH_PLANS.lease.throttle.burstLimit})`,
+      worker: 'gateway',
+      url: `http://127.0.0.1:${PORTS.gateway}/${STAGE}/limited${BENCH_PLANS.lease.upstreamPath}`,
+      host: GATEWAY_HOST,
+      headers: { 'x-api-key': BENCH_PLANS.lease.key },
+      needsD1: true,
+      expect: UPSTREAM_BODY,
+    },
+    {
       name: 'bareConst',
       label: 'bare Worker, constant response',
       worker: 'bare',
@@ -829,6 +1184,38 @@ async function main() {
       host: GATEWAY_HOST,
       expect: CONST_BODY,
     },
+    // Response cache, side by side on stage benchcache (same HTTP_PROXY integration): every
+    // request a hit; every request a fresh key (lookup miss + upstream + cache write); and the
+    // stage's uncached route.
+    {
+      name: 'gatewayCacheHit',
+      label: 'gateway cached route: hit',
+      worker: 'gateway',
+      url: `http://127.0.0.1:${PORTS.gateway}/${CACHE_STAGE}/cached/hello-hit`,
+      host: GATEWAY_HOST,
+      expect: UPSTREAM_BODY,
+      xCache: 'Hit',
+    },
+    {
+      name: 'gatewayCacheMiss',
+      label: 'gateway cached route: miss (fresh key per request)',
+      worker: 'gateway',
+      url: `http://127.0.0.1:${PORTS.gateway}/${CACHE_STAGE}/cached/hello-miss`,
+      host: GATEWAY_HOST,
+      expect: UPSTREAM_BODY,
+      script: FRESH_KEY_LUA_SCRIPT,
+      freshKeys: true,
+      xCache: 'Miss',
+    },
+    {
+      name: 'gatewayCacheOff',
+      label: 'gateway uncached route (same stage)',
+      worker: 'gateway',
+      url: `http://127.0.0.1:${PORTS.gateway}/${CACHE_STAGE}/hello-uncached`,
+      host: GATEWAY_HOST,
+      expect: UPSTREAM_BODY,
+      xCache: null,
+    },
   ]
   const skipped = []
 
@@ -840,6 +1227,7 @@ async function main() {
   log(`bare Worker on 127.0.0.1:${PORTS.bare}`)
 
   let gatewayBlocked = bundle.ok ? undefined : `bundle failed: ${bundle.error.split('\n')[0]}`
+  let d1Blocked
   if (bundle.ok) {
     try {
       const mf = await startMiniflare('gateway', PORTS.gateway, {
@@ -847,6 +1235,8 @@ async function main() {
         scriptPath: bundle.scriptPath,
         kvNamespaces: ['ROUTES'],
         d1Databases: ['DB'],
+        // wrangler.toml's [[durable_objects.bindings]] (SQLite-backed, [[migrations]] v1).
+        durableObjects: { RATE_LIMITER: { className: 'RateLimiter', useSQLite: true } },
         bindings: { ...wranglerVars() },
         // WORKER integrations only; the benchmark API has none.
         serviceBindings: {
@@ -855,10 +1245,11 @@ async function main() {
       })
       try {
         await applyMigrations(mf)
+        await seedKeys(mf)
+        log(`D1: migrations applied, ${Object.keys(BENCH_PLANS).length} usage plans + keys seeded`)
       } catch (e) {
-        log(
-          `warning: D1 migrations not applied (${e.message}); the benchmark route does not use D1`
-        )
+        d1Blocked = `D1 migrations/seed failed: ${e.message}`
+        log(`warning: ${d1Blocked}; the API-key/throttle rows will be skipped`)
       }
       await seedGateway(mf, PORTS.upstream)
       log(`gateway on 127.0.0.1:${PORTS.gateway}, API ${API_ID} stage ${STAGE} seeded in KV`)
@@ -874,9 +1265,24 @@ async function main() {
       skipped.push({ name: target.name, label: target.label, reason: gatewayBlocked })
       continue
     }
-    const r = await probe(target.url, target.host)
-    if (r.status !== 200 || r.body !== target.expect) {
-      const reason = `probe answered ${r.status}: ${r.body.slice(0, 300)}`
+    if (d1Blocked && target.needsD1) {
+      skipped.push({ name: target.name, label: target.label, reason: d1Blocked })
+      continue
+    }
+    const probeUrl = target.freshKeys ? `${target.url}?k=probe${Date.now()}` : target.url
+    let r = await probe(probeUrl, target.host, target.headers)
+    if (target.xCache === 'Hit' && r.status === 200) {
+      // The first request stored the entry (cache writes run after the response): ask again.
+      await sleep(300)
+      r = await probe(probeUrl, target.host, target.headers)
+    }
+    const xCache = r.headers['x-cache'] ?? null
+    if (
+      r.status !== 200 ||
+      r.body !== target.expect ||
+      (target.xCache !== undefined && xCache !== target.xCache)
+    ) {
+      const reason = `probe answered ${r.status} (X-Cache ${xCache ?? 'absent'}): ${r.body.slice(0, 300)}`
       log(`${target.name}: ${reason} — skipped`)
       skipped.push({ name: target.name, label: target.label, reason })
       continue
@@ -887,7 +1293,15 @@ async function main() {
   // Added latency is a per-request figure: at 32 connections the servers are saturated and p50 is
   // mostly queueing (≈ connections / throughput), so the latency target is checked with one
   // connection (no queue): bare Worker and gateway again, wrk -c 1.
-  for (const name of ['bare', 'gateway']) {
+  for (const name of [
+    'bare',
+    'gateway',
+    'gatewayStrict',
+    'gatewayLease',
+    'gatewayCacheHit',
+    'gatewayCacheMiss',
+    'gatewayCacheOff',
+  ]) {
     const t = live.find((x) => x.name === name)
     if (t) live.push({ ...t, name: `${name}C1`, label: `${t.label}, 1 connection`, connections: 1 })
   }
@@ -902,6 +1316,17 @@ async function main() {
     rounds.push(roundRows)
   }
   const rows = live.map((t) => medianRow(rounds.map((r) => r[t.name])))
+
+  // Over-grant phase: once per run (the keys' buckets and quotas are spent by it).
+  const overgrants = []
+  const keyedLive = live.some((t) => t.name === 'gatewayLease')
+  for (const name of ['ogThrottle', 'ogQuota']) {
+    if (!keyedLive) {
+      skipped.push({ name, label: `over-grant ${name}`, reason: 'keyed route not live' })
+      continue
+    }
+    overgrants.push(await overgrant(name, pin))
+  }
   const acrossRounds = (fn) => {
     const values = rounds.map(fn).filter((v) => v !== null && Number.isFinite(v))
     return values.length === 0 ? null : median(values)
@@ -920,10 +1345,14 @@ async function main() {
     acrossRounds((r) => (r[a] && r[b] ? round(serverCpu(r[b]) / serverCpu(r[a]), 4) : null))
   const rpsRatio = ratio('gateway', 'bare')
   const addedP50 = added('gatewayC1', 'bareC1')
+  const leaseRatio = ratio('gatewayLease', 'gateway')
+  const ogQuota = overgrants.find((o) => o.name === 'ogQuota')
+  const ogThrottle = overgrants.find((o) => o.name === 'ogThrottle')
 
   const result = {
     date: new Date().toISOString(),
-    git: gitInfo(),
+    git: gitAtStart,
+    ...(JSON.stringify(gitInfo()) === JSON.stringify(gitAtStart) ? {} : { gitAtEnd: gitInfo() }),
     options: {
       durationS: OPTS.durationS,
       warmupS: OPTS.warmupS,
@@ -931,6 +1360,14 @@ async function main() {
       threads: OPTS.threads,
       rounds: OPTS.rounds,
       ports: PORTS,
+      overgrantS: OPTS.overgrantS,
+      overgrantConnections: OVERGRANT_CONNECTIONS,
+      plans: Object.fromEntries(
+        Object.entries(BENCH_PLANS).map(([k, p]) => [
+          k,
+          { throttle: p.throttle, ...(p.quota ? { quota: p.quota } : {}) },
+        ])
+      ),
     },
     pinning: pin,
     env: {
@@ -957,7 +1394,30 @@ async function main() {
       gatewayAddedCpuUsPerReq: cpuAdded('gateway', 'bare'),
       gatewayVsBareCpuCapacity: cpuCapacity('gateway', 'bare'),
       mockAddedCpuUsPerReq: cpuAdded('gatewayMock', 'bareConst'),
+      // Issue 3: a throttled route (API key + usage plan) against the same route without limits.
+      leaseVsUnlimitedRps: leaseRatio,
+      strictVsUnlimitedRps: ratio('gatewayStrict', 'gateway'),
+      leaseVsUnlimitedRpsC1: ratio('gatewayLeaseC1', 'gatewayC1'),
+      strictVsUnlimitedRpsC1: ratio('gatewayStrictC1', 'gatewayC1'),
+      strictAddedP50MsC1: added('gatewayStrictC1', 'gatewayC1'),
+      leaseAddedP50MsC1: added('gatewayLeaseC1', 'gatewayC1'),
+      strictAddedP50MsSaturated: added('gatewayStrict', 'gateway'),
+      leaseAddedP50MsSaturated: added('gatewayLease', 'gateway'),
+      strictAddedCpuUsPerReq: cpuAdded('gatewayStrict', 'gateway'),
+      leaseAddedCpuUsPerReq: cpuAdded('gatewayLease', 'gateway'),
+      strictVsUnlimitedCpuCapacity: cpuCapacity('gatewayStrict', 'gateway'),
+      leaseVsUnlimitedCpuCapacity: cpuCapacity('gatewayLease', 'gateway'),
+      // Response cache: hit and miss against the uncached route of the same stage.
+      cacheHitVsUncachedRps: ratio('gatewayCacheHit', 'gatewayCacheOff'),
+      cacheMissVsUncachedRps: ratio('gatewayCacheMiss', 'gatewayCacheOff'),
+      cacheHitVsUncachedRpsC1: ratio('gatewayCacheHitC1', 'gatewayCacheOffC1'),
+      cacheMissVsUncachedRpsC1: ratio('gatewayCacheMissC1', 'gatewayCacheOffC1'),
+      cacheHitAddedP50MsC1: added('gatewayCacheHitC1', 'gatewayCacheOffC1'),
+      cacheMissAddedP50MsC1: added('gatewayCacheMissC1', 'gatewayCacheOffC1'),
+      cacheHitAddedCpuUsPerReq: cpuAdded('gatewayCacheHit', 'gatewayCacheOff'),
+      cacheMissAddedCpuUsPerReq: cpuAdded('gatewayCacheMiss', 'gatewayCacheOff'),
     },
+    overgrant: overgrants,
     targets: {
       rpsRatio: {
         target: TARGETS.rpsRatioMin,
@@ -973,6 +1433,21 @@ async function main() {
         target: TARGETS.bundleGzipKiBMax,
         measured: bundle.ok ? bundle.gzipKiB : null,
         met: bundle.ok ? bundle.gzipKiB <= TARGETS.bundleGzipKiBMax : null,
+      },
+      leaseRpsRatio: {
+        target: TARGETS.leaseRpsRatioMin,
+        measured: leaseRatio,
+        met: leaseRatio === null ? null : leaseRatio >= TARGETS.leaseRpsRatioMin,
+      },
+      leaseQuotaOvergrant: {
+        target: 0,
+        measured: ogQuota?.admittedMinusQuota ?? null,
+        met: ogQuota ? ogQuota.quotaMet : null,
+      },
+      leaseThrottleOvergrant: {
+        target: ogThrottle ? ogThrottle.throttleLeaseBound : null,
+        measured: ogThrottle?.admitted ?? null,
+        met: ogThrottle ? ogThrottle.throttleBoundMet : null,
       },
     },
     workerLogs,

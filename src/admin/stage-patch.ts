@@ -1,12 +1,14 @@
 /**
  * UpdateStage patch operations (AWS "Stage patch operations" and "Promote a canary release"):
  * deployment (rollback = repoint), description, variables, access log settings, canary settings,
- * and method settings `/{resourcePath}/{method}/{group}/{field}` (`/*\/*` = stage defaults).
+ * the stage cache (`/cacheClusterEnabled`, `/cacheClusterSize`) and method settings
+ * `/{resourcePath}/{method}/{group}/{field}` (`/*\/*` = stage defaults).
  * Unsupported paths are a 400. Referenced deployments are checked by the caller.
  */
 import type { CanarySettingsConfig, RouteSettingsConfig, StageConfig } from '../config/types'
 import { badRequest } from './errors'
 import type { JsonObject } from './input'
+import { checkCacheClusterSize, UNAUTHORIZED_CACHE_CONTROL_STRATEGIES } from './stage-shape'
 import {
   invalidPatch,
   parsePatchOperations,
@@ -65,6 +67,20 @@ function applySetting(
   else if (key === 'caching/enabled') settings.cachingEnabled = bool(op)
   // AWS: cache TTL is 0–3600 seconds.
   else if (key === 'caching/ttlInSeconds') settings.cacheTtlInSeconds = number(op, 0, 3600, true)
+  else if (key === 'caching/requireAuthorizationForCacheControl') {
+    settings.requireAuthorizationForCacheControl = bool(op)
+  } else if (key === 'caching/unauthorizedCacheControlHeaderStrategy') {
+    const raw = requireValue(op)
+    const strategy = UNAUTHORIZED_CACHE_CONTROL_STRATEGIES.find((s) => s === raw)
+    if (strategy === undefined) {
+      badRequest(
+        `Invalid value '${raw}' for '${op.path}': expected one of ${UNAUTHORIZED_CACHE_CONTROL_STRATEGIES.join(', ')}`
+      )
+    }
+    settings.unauthorizedCacheControlHeaderStrategy = strategy
+  }
+  // Portico: cache non-2xx responses too (never by default).
+  else if (key === 'caching/cacheNonSuccessResponses') settings.cacheNonSuccessResponses = bool(op)
   else if (key === 'metrics/enabled') settings.detailedMetricsEnabled = bool(op)
   else if (key === 'logging/loglevel') {
     const level = requireValue(op)
@@ -152,6 +168,12 @@ export function applyStagePatch(existing: StageConfig, body: JsonObject): StageC
     if (op.op === 'copy') applyCopy(stage, canary, op)
     else if (head === 'deploymentId' && segs.length === 1 && op.op === 'replace') {
       stage.deploymentId = requireValue(op)
+    } else if (head === 'cacheClusterEnabled' && segs.length === 1 && op.op === 'replace') {
+      if (bool(op)) stage.cacheClusterEnabled = true
+      else delete stage.cacheClusterEnabled
+    } else if (head === 'cacheClusterSize' && segs.length === 1 && op.op === 'replace') {
+      // Accepted for AWS tools; the Cache API has no cluster to size, so nothing is stored.
+      checkCacheClusterSize(requireValue(op), op.path)
     } else if (head === 'description' && segs.length === 1 && op.op === 'replace') {
       const d = requireValue(op)
       if (d === '') delete stage.description

@@ -10,7 +10,7 @@ import type { GatewayEnv } from '../env'
 import { configStore } from '../storage/config-store'
 import { recordWrite } from './commit'
 import { badRequest, invalidConfig } from './errors'
-import { type JsonObject, optBool, optNumber, optStringMap } from './input'
+import { type JsonObject, jsonBody, optBool, optNumber, optString, optStringMap } from './input'
 import { epochSeconds } from './rest-api-shape'
 
 /** AWS: letters, digits, hyphens and underscores, at most 128 characters. */
@@ -24,8 +24,42 @@ export function checkStageName(name: string): void {
   }
 }
 
+/** AWS `UnauthorizedCacheControlHeaderStrategy`. */
+export const UNAUTHORIZED_CACHE_CONTROL_STRATEGIES = [
+  'FAIL_WITH_403',
+  'SUCCEED_WITH_RESPONSE_HEADER',
+  'SUCCEED_WITHOUT_RESPONSE_HEADER',
+] as const
+
+/** AWS `CacheClusterSize` values (GB). */
+export const CACHE_CLUSTER_SIZES = ['0.5', '1.6', '6.1', '13.5', '28.4', '58.2', '118', '237']
+
+/**
+ * A cache cluster size AWS accepts, or a 400. Portico has no cluster (the Cache API is sized by
+ * Cloudflare), so the size is checked for AWS tools' sake and never stored.
+ */
+export function checkCacheClusterSize(value: string, field: string): void {
+  if (!CACHE_CLUSTER_SIZES.includes(value)) {
+    badRequest(
+      `Invalid value '${value}' for '${field}': expected one of ${CACHE_CLUSTER_SIZES.join(', ')}`
+    )
+  }
+}
+
+/**
+ * The stage cache fields of a CreateStage or CreateDeployment body (`cacheClusterEnabled`,
+ * `cacheClusterSize`) applied to `stage`; absent fields leave it as it is.
+ */
+export function applyStageCacheInput(stage: StageConfig, body: JsonObject): void {
+  const enabled = optBool(body, 'cacheClusterEnabled')
+  const size = optString(body, 'cacheClusterSize')
+  if (size !== undefined) checkCacheClusterSize(size, 'cacheClusterSize')
+  if (enabled === true) stage.cacheClusterEnabled = true
+  else if (enabled === false) delete stage.cacheClusterEnabled
+}
+
 function methodSettingOut(s: RouteSettingsConfig): Record<string, unknown> {
-  return {
+  const out: Record<string, unknown> = {
     metricsEnabled: s.detailedMetricsEnabled ?? false,
     loggingLevel: s.loggingLevel ?? 'OFF',
     dataTraceEnabled: false,
@@ -34,9 +68,15 @@ function methodSettingOut(s: RouteSettingsConfig): Record<string, unknown> {
     cachingEnabled: s.cachingEnabled ?? false,
     cacheTtlInSeconds: s.cacheTtlInSeconds ?? 300,
     cacheDataEncrypted: false,
-    requireAuthorizationForCacheControl: true,
-    unauthorizedCacheControlHeaderStrategy: 'SUCCEED_WITH_RESPONSE_HEADER',
+    requireAuthorizationForCacheControl: s.requireAuthorizationForCacheControl ?? true,
+    unauthorizedCacheControlHeaderStrategy:
+      s.unauthorizedCacheControlHeaderStrategy ?? 'SUCCEED_WITH_RESPONSE_HEADER',
   }
+  // Portico's own setting (not in AWS's MethodSetting; SDKs skip unknown members).
+  if (s.cacheNonSuccessResponses !== undefined) {
+    out.cacheNonSuccessResponses = s.cacheNonSuccessResponses
+  }
+  return out
 }
 
 /** `GET /pets/{id}` → `~1pets~1{id}/GET` (AWS methodSettings key); other keys pass through. */
@@ -57,8 +97,9 @@ export function stageOut(stage: StageConfig): Record<string, unknown> {
   }
   const out: Record<string, unknown> = {
     stageName: stage.stageName,
-    cacheClusterEnabled: false,
-    cacheClusterStatus: 'NOT_AVAILABLE',
+    cacheClusterEnabled: stage.cacheClusterEnabled === true,
+    // No cluster to create or delete: the Cache API is there as soon as the stage enables it.
+    cacheClusterStatus: stage.cacheClusterEnabled === true ? 'AVAILABLE' : 'NOT_AVAILABLE',
     methodSettings,
     tracingEnabled: false,
     createdDate: epochSeconds(stage.createdDate),
@@ -94,6 +135,12 @@ export async function saveStage(
   stage: StageConfig,
   action: string
 ): Promise<StageConfig> {
+  if (action === 'CreateDeployment') {
+    // AWS CreateDeployment takes `cacheClusterEnabled`/`cacheClusterSize` for its stage; the
+    // body is read again here (admin bodies are buffered) so deployments.ts needs no change.
+    stage = { ...stage }
+    applyStageCacheInput(stage, await jsonBody(c))
+  }
   const checked = checkStageConfig(stage)
   if (!checked.ok) throw invalidConfig('stage', checked.error)
   // Compiles what the stage will serve with its variables (e.g. a variable that turns an

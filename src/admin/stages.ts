@@ -12,9 +12,19 @@ import { badRequest, conflict } from './errors'
 import { jsonBody, optBool, optObject, optString, optStringMap } from './input'
 import { nowIso, requireDeployment, requireRestApi, requireStage } from './rest-api-shape'
 import { applyStagePatch } from './stage-patch'
-import { canaryFromInput, checkStageName, saveStage, stageOut } from './stage-shape'
+import { stageCacheRoutes } from './stage-cache'
+import {
+  applyStageCacheInput,
+  canaryFromInput,
+  checkStageName,
+  saveStage,
+  stageOut,
+} from './stage-shape'
 
 export const stageRoutes = new Hono<GatewayEnv>()
+
+// FlushStageCache / FlushStageAuthorizersCache (`…/stages/{stage}/cache/*`).
+stageRoutes.route('/', stageCacheRoutes)
 
 /** Both deployments a stage serves must exist (AWS refuses a dangling pointer). */
 async function checkDeployments(c: Context<GatewayEnv>, stage: StageConfig): Promise<void> {
@@ -37,8 +47,8 @@ stageRoutes.post('/restapis/:restApiId/stages', async (c) => {
   if ((await loadStage(c.env.ROUTES, api.id, stageName)) !== null) {
     return conflict('Stage already exists')
   }
-  if (optBool(body, 'cacheClusterEnabled') === true || optBool(body, 'tracingEnabled') === true) {
-    return badRequest('Cache clusters and X-Ray tracing are not supported')
+  if (optBool(body, 'tracingEnabled') === true) {
+    return badRequest('X-Ray tracing is not supported')
   }
   const now = nowIso()
   const stage: StageConfig = {
@@ -53,6 +63,7 @@ stageRoutes.post('/restapis/:restApiId/stages', async (c) => {
   const variables = optStringMap(body, 'variables')
   const tags = optStringMap(body, 'tags')
   const canaryInput = optObject(body, 'canarySettings')
+  applyStageCacheInput(stage, body)
   if (description !== undefined) stage.description = description
   if (variables !== undefined) stage.variables = variables
   if (tags !== undefined) stage.tags = tags

@@ -3,11 +3,23 @@
  * `httpMethod`, `uri`, mock request template and `responses.default`), so that AWS and Portico
  * both import the result. REST mappings go back to REST's grammar when they can.
  */
-import type { IntegrationConfig, MockResponseConfig } from '../config/types'
+import type { IntegrationConfig, MockResponseConfig, RouteConfig } from '../config/types'
 import type { JsonObject } from './json'
 import { cloneJson, isRecord } from './json'
 import { lambdaTarget, syntheticInvokeArn, workerBinding } from './lambda-arn'
 import { exportRestRequestParameters } from './parameter-mapping'
+
+/**
+ * The route's cache fields back into its exported operation: `cacheKeyParameters` in the
+ * integration (AWS's place for them) and `x-portico-cache-shared` on the operation.
+ */
+export function exportRouteCache(route: RouteConfig, op: JsonObject): void {
+  const integration = op['x-amazon-apigateway-integration']
+  if (route.cacheKeyParameters !== undefined && isRecord(integration)) {
+    integration.cacheKeyParameters = [...route.cacheKeyParameters]
+  }
+  if (route.cacheShared !== undefined) op['x-portico-cache-shared'] = route.cacheShared
+}
 
 export function exportIntegration(
   integration: IntegrationConfig,

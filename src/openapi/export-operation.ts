@@ -3,7 +3,7 @@
  * parameters declared in `requestParameters`, security for `apiKeyRequired` and the integration.
  */
 import type { ApiConfig, RouteConfig } from '../config/types'
-import { exportIntegration } from './export-integration'
+import { exportIntegration, exportRouteCache } from './export-integration'
 import { schemeKind } from './import-security'
 import type { JsonObject } from './json'
 import { cloneJson, isRecord, omit } from './json'
@@ -32,6 +32,7 @@ export function exportOperation(route: RouteConfig, ctx: OperationContext): Json
   if (integration !== undefined && ctx.extensions) {
     op['x-amazon-apigateway-integration'] = exportIntegration(integration, ctx.api.protocolType)
   }
+  if (ctx.extensions) exportRouteCache(route, op)
   return op
 }
 

@@ -3,8 +3,10 @@
  * object"). http_proxy → HTTP_PROXY, http → HTTP, mock → MOCK, aws_proxy with a Lambda function
  * → WORKER; AWS service integrations (`aws`, `aws_proxy` with a subtype) and VPC links are
  * refused. Fields Portico keeps but does not act on yet go to `passthrough`, with a warning.
+ * `cacheKeyParameters` (and the operation's `x-portico-cache-shared`) belong to the route: see
+ * `importRouteCache`.
  */
-import type { IntegrationConfig, IntegrationType } from '../config/types'
+import type { IntegrationConfig, IntegrationType, RouteConfig } from '../config/types'
 import type { Diagnostics } from './diagnostics'
 import { importMock } from './import-mock'
 import type { JsonObject } from './json'
@@ -30,11 +32,11 @@ const TYPES: Record<string, IntegrationType> = {
   aws_proxy: 'WORKER',
 }
 const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'ANY'])
-/** Kept for round trip; caching, templates, passthrough and content handling come later. */
+/** Kept for round trip; templates, passthrough and content handling come later. */
 const PASSTHROUGH = [
   'passthroughBehavior',
   'contentHandling',
-  'cacheKeyParameters',
+  // AWS: a namespace lets methods share cache entries; Portico's keys are per route.
   'cacheNamespace',
   'requestTemplates',
   'responses',
@@ -53,7 +55,56 @@ const HANDLED = new Set([
   'responseParameters',
   'integrationSubtype',
   'description',
+  // The route's RouteConfig.cacheKeyParameters (importRouteCache).
+  'cacheKeyParameters',
 ])
+
+/** Portico's operation-level extension: cached responses shared between callers. */
+export const CACHE_SHARED_EXTENSION = 'x-portico-cache-shared'
+
+const CACHE_KEY_PARAMETER =
+  /^method\.request\.(querystring|header|path|multivaluequerystring|multivalueheader)\.[^\s]{1,200}$/
+const MAX_CACHE_KEY_PARAMETERS = 50
+
+/**
+ * The route's cache fields from one operation: the integration's `cacheKeyParameters` (AWS
+ * `method.request.{querystring|multivaluequerystring|header|multivalueheader|path}.{name}`) and
+ * `x-portico-cache-shared: true|false`. A path parameter must be one of the route's.
+ */
+export function importRouteCache(
+  op: JsonObject,
+  path: string,
+  routeParams: string[],
+  d: Diagnostics
+): Pick<RouteConfig, 'cacheKeyParameters' | 'cacheShared'> {
+  const out: Pick<RouteConfig, 'cacheKeyParameters' | 'cacheShared'> = {}
+  const shared = op[CACHE_SHARED_EXTENSION]
+  if (typeof shared === 'boolean') out.cacheShared = shared
+  else if (shared !== undefined)
+    d.error(child(path, CACHE_SHARED_EXTENSION), 'Must be true or false')
+  const integration = op['x-amazon-apigateway-integration']
+  const raw = isRecord(integration) ? integration.cacheKeyParameters : undefined
+  if (raw === undefined) return out
+  const at = child(child(path, 'x-amazon-apigateway-integration'), 'cacheKeyParameters')
+  if (!Array.isArray(raw) || raw.length > MAX_CACHE_KEY_PARAMETERS) {
+    d.error(at, `cacheKeyParameters must be a list of at most ${MAX_CACHE_KEY_PARAMETERS} strings`)
+    return out
+  }
+  const keys: string[] = []
+  raw.forEach((p: unknown, i) => {
+    const m = typeof p === 'string' ? CACHE_KEY_PARAMETER.exec(p) : null
+    if (typeof p !== 'string' || m === null) {
+      d.error(
+        child(at, i),
+        'A cache key parameter must be method.request.{querystring|multivaluequerystring|header|multivalueheader|path}.{name}'
+      )
+    } else if (m[1] === 'path' && !routeParams.includes(p.slice('method.request.path.'.length))) {
+      d.error(child(at, i), `${p} is not a path parameter of the route`)
+    } else if (!keys.includes(p)) keys.push(p)
+  })
+  if (keys.length > 0) out.cacheKeyParameters = keys
+  return out
+}
 
 export function importIntegration(
   raw: unknown,

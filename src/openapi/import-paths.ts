@@ -7,7 +7,7 @@
 import type { IntegrationConfig, RouteConfig } from '../config/types'
 import type { Diagnostics } from './diagnostics'
 import { warnExtensions } from './extensions'
-import { importIntegration } from './import-integration'
+import { CACHE_SHARED_EXTENSION, importIntegration, importRouteCache } from './import-integration'
 import { importSecurity } from './import-security'
 import type { JsonObject } from './json'
 import { child, cloneJson, isRecord, omit, pointer } from './json'
@@ -131,7 +131,13 @@ export function importPaths(
         route.authorizationType = 'AWS_IAM'
       }
       const rawIntegration = op['x-amazon-apigateway-integration']
-      const rest = omit(op, ['x-amazon-apigateway-integration', 'operationId', 'parameters'])
+      Object.assign(route, importRouteCache(op, at, parsed.value.params, d))
+      const rest = omit(op, [
+        'x-amazon-apigateway-integration',
+        'operationId',
+        'parameters',
+        CACHE_SHARED_EXTENSION,
+      ])
       const stored = normalizeOperation(rest, params, ctx)
       warnExtensions(stored, at, d)
       if (Object.keys(stored).length > 0) route.openapiOperation = stored

@@ -91,7 +91,6 @@ describe('hand-written REST document', () => {
       '/components/securitySchemes/tokenAuth/x-amazon-apigateway-authorizer',
       '/paths/~1pets/get/x-amazon-apigateway-request-validator',
       '/paths/~1legacy/get/x-amazon-apigateway-auth',
-      '/paths/~1cached/get/x-amazon-apigateway-integration/cacheKeyParameters',
       '/paths/~1cached/get/x-amazon-apigateway-integration/cacheNamespace',
       '/paths/~1cached/get/x-amazon-apigateway-integration/requestTemplates',
       '/paths/~1cached/get/x-amazon-apigateway-integration/passthroughBehavior',
