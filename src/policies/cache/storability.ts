@@ -45,8 +45,9 @@ function freshnessLifetime(cc: Directives, headers: Headers, now: number): numbe
 
 /** RFC 9111 §5.1: the upstream's `Age` (invalid → 0). */
 export function upstreamAge(headers: Headers): number {
-  const value = headers.get('age')
-  return value !== null && /^\d+$/.test(value.trim()) ? Number(value.trim()) : 0
+  // RFC 9111 §5.1: a list-valued Age uses its first member; an invalid value is ignored.
+  const first = headers.get('age')?.split(',')[0]?.trim()
+  return first !== undefined && /^\d+$/.test(first) ? Number(first) : 0
 }
 
 function varyForbids(headers: Headers): boolean {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { parseCacheControl } from '../../../src/policies/cache/cache-control'
 import { asksInvalidation } from '../../../src/policies/cache/invalidation'
 import { cacheSettingsFor } from '../../../src/policies/cache/settings'
-import { decideStore } from '../../../src/policies/cache/storability'
+import { decideStore, upstreamAge } from '../../../src/policies/cache/storability'
 
 const NOW = Date.UTC(2026, 0, 1)
 const OPTIONS = {
@@ -81,5 +81,15 @@ describe('client invalidation directives', () => {
     expect(
       asksInvalidation(new Headers({ pragma: 'no-cache', 'cache-control': 'max-age=5' }))
     ).toBe(false)
+  })
+})
+
+describe('upstream Age (RFC 9111 §5.1)', () => {
+  it('uses the first member of a list-valued Age and ignores invalid values', () => {
+    expect(upstreamAge(new Headers({ age: '30, 60' }))).toBe(30)
+    expect(upstreamAge(new Headers({ age: ' 7 ' }))).toBe(7)
+    expect(upstreamAge(new Headers({ age: 'soon' }))).toBe(0)
+    expect(upstreamAge(new Headers({ age: '-3' }))).toBe(0)
+    expect(upstreamAge(new Headers())).toBe(0)
   })
 })
