@@ -101,13 +101,16 @@ async function forward(ctx: RequestContext, target: HttpTarget): Promise<Respons
   let query = [target.uri.query, clientQuery].filter((q) => q !== '').join('&')
   const hasBody = method !== 'GET' && method !== 'HEAD' && ctx.request.body !== null
   const requestBody = target.mapping.usesRequestBody ? await readRequestBody(ctx) : undefined
-  const draft = { headers, query: new URLSearchParams(query), path: path.value }
+  let upstreamPath = path.value
   if (target.mapping.request.length > 0) {
+    // Parsed only when a mapping edits it: the plain proxy path forwards the query untouched.
+    const draft = { headers, query: new URLSearchParams(query), path: path.value }
     applyRequestMapping(target.mapping.request, draft, {
       ctx,
       ...(requestBody ? { requestBody } : {}),
     })
     query = draft.query.toString()
+    upstreamPath = draft.path
   }
   if (!hasBody || requestBody !== undefined) headers.delete('content-length')
   if (!hasBody) headers.delete('content-type')
@@ -116,7 +119,7 @@ async function forward(ctx: RequestContext, target: HttpTarget): Promise<Respons
     proto: ctx.url.protocol.slice(0, -1),
     host: ctx.domainName,
   })
-  const url = joinUrl(target.uri.origin, draft.path, query)
+  const url = joinUrl(target.uri.origin, upstreamPath, query)
   if (!url.ok) throw badParameters(url.error)
   let body: ReadableStream | string | null = null
   if (hasBody) body = requestBody !== undefined ? requestBody.text : ctx.request.body
