@@ -12,7 +12,7 @@ import {
   startWranglerDev,
   waitUntilReady,
 } from './lib/wrangler.mjs'
-import { seedDemo } from './seed-demo.mjs'
+import { demoKeyExample, seedDemo } from './seed-demo.mjs'
 
 const PORT = Number(process.env.PORTICO_PORT ?? 8787)
 const UPSTREAM_PORT = Number(process.env.DEMO_UPSTREAM_PORT ?? 8788)
@@ -27,7 +27,7 @@ function fail(message) {
   process.exit(1)
 }
 
-function banner({ apiId, stageName }) {
+function banner({ apiId, stageName, demoKey }) {
   const base = `http://127.0.0.1:${PORT}`
   const host = `${apiId}.execute-api.localhost`
   const token = `"Authorization: Bearer $(sed -n 's/^ADMIN_TOKEN=//p' .dev.vars)"`
@@ -48,6 +48,13 @@ function banner({ apiId, stageName }) {
     `  curl -H 'Host: ${host}' '${base}/${stageName}/hello?name=Ada'`,
     `  curl -H 'Host: ${ADMIN_HOST}' -H ${token} ${base}/restapis`,
     '',
+    ...(demoKey
+      ? [
+          demoKeyExample({ apiId, stageName, value: demoKey.value, port: PORT }),
+          `  Without the key: 403 {"message":"Forbidden"}.`,
+          '',
+        ]
+      : []),
     'Ctrl-C stops everything.',
     '',
   ].join('\n')
