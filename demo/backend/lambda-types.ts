@@ -1,63 +1,20 @@
 /**
- * The AWS Lambda proxy integration shapes the demo handler uses (a subset of `@types/aws-lambda`,
- * kept local so the demo has no dependency). Payload format 1.0 is what REST APIs send; 2.0 is
- * the HTTP API default.
+ * The AWS Lambda proxy integration shapes the demo handler uses. The event and result types are
+ * Portico's own public contract (src/integrations, type-only imports: nothing of the gateway is
+ * bundled into the demo). Payload format 1.0 is what REST APIs send; 2.0 is the HTTP API default.
  */
+import type { LambdaEventV1, LambdaEventV2, LambdaResponseV1 } from '../../src/integrations'
 
 /** Payload format 1.0 (REST APIs, `x-amazon-apigateway-integration` type `aws_proxy`). */
-export interface ProxyEventV1 {
-  version?: '1.0'
-  resource: string
-  path: string
-  httpMethod: string
-  headers: Record<string, string> | null
-  multiValueHeaders?: Record<string, string[]> | null
-  queryStringParameters: Record<string, string> | null
-  multiValueQueryStringParameters?: Record<string, string[]> | null
-  pathParameters: Record<string, string> | null
-  stageVariables: Record<string, string> | null
-  requestContext: {
-    requestId: string
-    stage: string
-    resourcePath?: string
-    httpMethod?: string
-    identity?: { sourceIp?: string }
-  }
-  body: string | null
-  isBase64Encoded: boolean
-}
+export type ProxyEventV1 = LambdaEventV1
 
 /** Payload format 2.0 (HTTP APIs). */
-export interface ProxyEventV2 {
-  version: '2.0'
-  routeKey: string
-  rawPath: string
-  rawQueryString: string
-  cookies?: string[]
-  headers: Record<string, string>
-  queryStringParameters?: Record<string, string>
-  pathParameters?: Record<string, string>
-  stageVariables?: Record<string, string>
-  requestContext: {
-    requestId: string
-    routeKey: string
-    stage: string
-    http: { method: string; path: string; sourceIp?: string }
-  }
-  body?: string
-  isBase64Encoded: boolean
-}
+export type ProxyEventV2 = LambdaEventV2
 
 export type ProxyEvent = ProxyEventV1 | ProxyEventV2
 
 /** The Lambda proxy response (both formats accept this shape). */
-export interface ProxyResult {
-  statusCode: number
-  headers?: Record<string, string>
-  multiValueHeaders?: Record<string, string[]>
-  body?: string
-  isBase64Encoded?: boolean
-}
+export type ProxyResult = LambdaResponseV1
 
 /** The parts of the Lambda context object a handler commonly reads. */
 export interface LambdaContext {

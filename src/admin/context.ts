@@ -4,6 +4,7 @@
  * read them without sharing a Variables type.
  */
 import type { Context } from 'hono'
+import { readCapped } from '../streams/read-capped'
 import { AdminError } from './errors'
 
 /** AWS caps API import bodies at a few MB; 6 MiB also bounds what SigV4 hashing reads. */
@@ -44,28 +45,10 @@ export function checkDeclaredLength(c: Context): void {
   }
 }
 
-async function readCapped(stream: ReadableStream<Uint8Array> | null): Promise<Uint8Array> {
-  if (stream === null) return new Uint8Array(0)
-  const reader = stream.getReader()
-  const chunks: Uint8Array[] = []
-  let size = 0
-  for (;;) {
-    const { done, value } = await reader.read()
-    if (done) break
-    size += value.byteLength
-    if (size > MAX_ADMIN_BODY_BYTES) {
-      await reader.cancel()
-      throw tooLarge()
-    }
-    chunks.push(value)
-  }
-  const out = new Uint8Array(size)
-  let offset = 0
-  for (const chunk of chunks) {
-    out.set(chunk, offset)
-    offset += chunk.byteLength
-  }
-  return out
+async function readAdminBody(stream: ReadableStream<Uint8Array> | null): Promise<Uint8Array> {
+  const body = await readCapped(stream, MAX_ADMIN_BODY_BYTES)
+  if (body === undefined) throw tooLarge()
+  return body
 }
 
 /**
@@ -75,7 +58,7 @@ async function readCapped(stream: ReadableStream<Uint8Array> | null): Promise<Ui
  */
 export async function adminBody(c: Context): Promise<Uint8Array> {
   const info = adminRequest(c)
-  info.body ??= await readCapped(c.req.raw.body)
+  info.body ??= await readAdminBody(c.req.raw.body)
   return info.body
 }
 

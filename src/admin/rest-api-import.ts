@@ -10,6 +10,7 @@ import type { GatewayEnv } from '../env'
 import { importOpenApi } from '../openapi/import'
 import { adminBody } from './context'
 import { badRequest, invalidConfig } from './errors'
+import { importedOrThrow } from './import-errors'
 import { isRecord } from './input'
 
 export interface ImportedApi {
@@ -52,17 +53,8 @@ export async function importBody(
     createdDate,
     newId: () => newResourceId(),
   })
-  if (!result.ok) {
-    const list = result.error.map((e) => `${e.path === '' ? '/' : e.path}: ${e.message}`)
-    return badRequest(`Errors found during import: ${list.join('; ')}`)
-  }
-  const { warnings } = result.value
-  // AWS failonwarnings: any warning aborts the import (the importer may already have refused).
-  if (failOnWarnings && warnings.length > 0) {
-    return badRequest(`Warnings found during import: ${warnings.join('; ')}`)
-  }
   // Models, security schemes, validators… are kept so that GetExport gives them back.
-  const { api, extras } = result.value
+  const { api, extras, warnings } = importedOrThrow(result, failOnWarnings)
   const candidate: ApiConfig =
     Object.keys(extras).length > 0 ? { ...api, openapiExtras: extras } : api
   const checked = checkApiConfig(candidate)

@@ -1,7 +1,7 @@
 /**
- * Bounded body reading for the integrations that must buffer (Lambda events, mapping that reads
- * `$request.body` / `$response.body`). The declared length is checked before reading and the
- * stream is cut as soon as it passes the cap, so a body never costs more memory than the cap.
+ * Body limits and encodings for the integrations that must buffer (Lambda events, mapping that
+ * reads `$request.body` / `$response.body`); the capped reading itself is `readCapped`
+ * (src/streams/read-capped.ts).
  */
 import type { MappedBody } from './mapping-expression'
 
@@ -11,41 +11,6 @@ export const LAMBDA_PAYLOAD_LIMIT = 6 * 1024 * 1024
 export const HTTP_PAYLOAD_LIMIT = 10 * 1024 * 1024
 /** AWS: a JSON path selection reads at most the first 100 KB of a body. */
 export const MAPPING_JSON_LIMIT = 100 * 1024
-
-/** Reads a stream to bytes; undefined when it exceeds `limit` bytes (the stream is cancelled). */
-export async function readCapped(
-  stream: ReadableStream<Uint8Array> | null,
-  limit: number,
-  declaredLength?: string | null
-): Promise<Uint8Array | undefined> {
-  if (stream === null) return new Uint8Array()
-  if (declaredLength !== undefined && declaredLength !== null && /^\d+$/.test(declaredLength)) {
-    if (Number(declaredLength) > limit) {
-      await stream.cancel()
-      return undefined
-    }
-  }
-  const reader = stream.getReader()
-  const chunks: Uint8Array[] = []
-  let size = 0
-  for (;;) {
-    const { done, value } = await reader.read()
-    if (done) break
-    size += value.byteLength
-    if (size > limit) {
-      await reader.cancel()
-      return undefined
-    }
-    chunks.push(value)
-  }
-  const out = new Uint8Array(size)
-  let offset = 0
-  for (const chunk of chunks) {
-    out.set(chunk, offset)
-    offset += chunk.byteLength
-  }
-  return out
-}
 
 /** Body text plus its JSON value (AWS: JSON paths see only the first 100 KB). */
 export function toMappedBody(bytes: Uint8Array): MappedBody {

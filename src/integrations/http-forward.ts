@@ -8,7 +8,8 @@ import type { IntegrationConfig } from '../config/types'
 import { GatewayError } from '../errors/gateway-error'
 import type { IntegrationHandler, RequestContext } from '../pipeline/types'
 import { err, ok, type Result } from '../result'
-import { HTTP_PAYLOAD_LIMIT, readCapped, toMappedBody } from './body'
+import { HTTP_PAYLOAD_LIMIT, toMappedBody } from './body'
+import { readCapped } from '../streams/read-capped'
 import { forwardableRequestHeaders, isNullBodyStatus, setForwardedHeaders } from './headers'
 import type { BuildInput } from './index'
 import type { MappedBody } from './mapping-expression'
@@ -78,11 +79,9 @@ function badParameters(reason: string): GatewayError {
 }
 
 async function readRequestBody(ctx: RequestContext): Promise<MappedBody> {
-  const bytes = await readCapped(
-    ctx.request.body,
-    HTTP_PAYLOAD_LIMIT,
-    ctx.request.headers.get('content-length')
-  )
+  const bytes = await readCapped(ctx.request.body, HTTP_PAYLOAD_LIMIT, {
+    declaredLength: ctx.request.headers.get('content-length'),
+  })
   if (bytes === undefined) {
     throw new GatewayError('REQUEST_TOO_LARGE', { reason: 'body over the mapping buffer cap' })
   }

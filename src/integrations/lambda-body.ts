@@ -5,7 +5,8 @@
  */
 import { GatewayError } from '../errors/gateway-error'
 import type { RequestContext } from '../pipeline/types'
-import { LAMBDA_PAYLOAD_LIMIT, readCapped, toBase64 } from './body'
+import { LAMBDA_PAYLOAD_LIMIT, toBase64 } from './body'
+import { readCapped } from '../streams/read-capped'
 
 /** `body` / `isBase64Encoded` of an event. */
 export interface LambdaBody {
@@ -30,11 +31,9 @@ export async function readLambdaBody(ctx: RequestContext): Promise<LambdaBody> {
   if (method === 'GET' || method === 'HEAD' || ctx.request.body === null) {
     return { body: null, isBase64Encoded: false }
   }
-  const bytes = await readCapped(
-    ctx.request.body,
-    LAMBDA_PAYLOAD_LIMIT,
-    ctx.request.headers.get('content-length')
-  )
+  const bytes = await readCapped(ctx.request.body, LAMBDA_PAYLOAD_LIMIT, {
+    declaredLength: ctx.request.headers.get('content-length'),
+  })
   if (bytes === undefined) {
     throw new GatewayError('REQUEST_TOO_LARGE', { reason: 'body over the 6 MB Lambda payload cap' })
   }

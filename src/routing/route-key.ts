@@ -6,8 +6,11 @@
 import { err, ok, type Result } from '../result'
 import { isControlCodePoint } from './unsafe-text'
 
-/** Methods a route key may name; `ANY` matches every method without its own route. */
-export const ROUTE_METHODS: ReadonlySet<string> = new Set([
+/**
+ * The request methods API Gateway serves. `ANY` and `$default` stand for these only: `TRACE`
+ * (cross-site tracing), `CONNECT`, a literal `ANY` or a made-up verb match no route.
+ */
+export const SERVED_METHODS: ReadonlySet<string> = new Set([
   'GET',
   'POST',
   'PUT',
@@ -15,8 +18,10 @@ export const ROUTE_METHODS: ReadonlySet<string> = new Set([
   'DELETE',
   'HEAD',
   'OPTIONS',
-  'ANY',
 ])
+
+/** Methods a route key may name: the served ones and `ANY` (any method without its own route). */
+export const ROUTE_METHODS: ReadonlySet<string> = new Set([...SERVED_METHODS, 'ANY'])
 
 /** Longest route path accepted (same bound as request paths). */
 export const MAX_ROUTE_PATH_LENGTH = 8192

@@ -7,7 +7,7 @@
 import type { ProtocolType, RouteConfig } from '../config/types'
 import { err, ok, type Result } from '../result'
 import { decodeSegment } from './canonical-path'
-import { parseRouteKey } from './route-key'
+import { parseRouteKey, SERVED_METHODS } from './route-key'
 import { insert, newNode, walk, type Found, type MethodMap, type RouteEntry } from './route-trie'
 
 /** Why one route of a table was refused. */
@@ -61,20 +61,6 @@ function params(names: readonly string[], values: readonly string[]): Record<str
   })
   return out
 }
-
-/**
- * The request methods API Gateway serves. `ANY` and `$default` stand for these only: `TRACE`
- * (cross-site tracing), `CONNECT`, a literal `ANY` or a made-up verb match no route.
- */
-const SERVED_METHODS: ReadonlySet<string> = new Set([
-  'GET',
-  'POST',
-  'PUT',
-  'PATCH',
-  'DELETE',
-  'HEAD',
-  'OPTIONS',
-])
 
 function pickMethod(methods: MethodMap, method: string): RouteEntry | undefined {
   // HEAD falls back to the GET route (RFC 9110 §9.3.2: HEAD is GET without content), then ANY.

@@ -12,6 +12,7 @@ import type { GatewayEnv } from '../../env'
 import { exportOpenApi } from '../../openapi/export'
 import { importOpenApi } from '../../openapi/import'
 import { badRequest } from '../errors'
+import { importedOrThrow } from '../import-errors'
 import { readBody } from './parse'
 import { commitApi, findStage, loadV2Api, nowIso, type V2Context } from './store'
 import { v2Queries } from '../../storage/config-queries-v2'
@@ -49,15 +50,7 @@ async function importDefinition(
     createdDate,
     newId: () => newResourceId(),
   })
-  if (!result.ok) {
-    const list = result.error.map((e) => `${e.path === '' ? '/' : e.path}: ${e.message}`)
-    return badRequest(`Errors found during import: ${list.join('; ')}`)
-  }
-  // AWS failOnWarnings: any warning aborts the import.
-  if (failOnWarnings && result.value.warnings.length > 0) {
-    return badRequest(`Warnings found during import: ${result.value.warnings.join('; ')}`)
-  }
-  const { api, extras } = result.value
+  const { api, extras } = importedOrThrow(result, failOnWarnings)
   // Models, security schemes, CORS… are not enforced yet but kept, so export gives them back.
   return Object.keys(extras).length === 0 ? api : { ...api, openapiExtras: extras }
 }

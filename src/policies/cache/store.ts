@@ -5,6 +5,7 @@
  * the request goes to the integration (fail open is safe: nothing is served that was not stored
  * for this exact key).
  */
+import { readCapped } from '../../streams/read-capped'
 
 export interface CacheStore {
   match(key: Request): Promise<Response | undefined>
@@ -36,35 +37,15 @@ export function logCacheFailure(requestId: string, op: string, cause: unknown): 
  * Reads `stream` fully if it holds at most `max` bytes; otherwise cancels it and returns
  * `undefined` (the other branch of a tee keeps streaming to the client).
  */
-export async function readUpTo(
+export function readUpTo(
   stream: ReadableStream<unknown>,
   max: number
 ): Promise<Uint8Array | undefined> {
-  const reader = stream.getReader()
-  const chunks: Uint8Array[] = []
-  let total = 0
-  for (;;) {
-    const { done, value } = await reader.read()
-    if (done) break
-    // Response bodies carry bytes; anything else is not something to store.
-    if (!(value instanceof Uint8Array)) {
-      await reader.cancel('not a byte stream')
-      return undefined
-    }
-    total += value.byteLength
-    if (total > max) {
-      await reader.cancel('over the cache body cap')
-      return undefined
-    }
-    chunks.push(value)
-  }
-  const out = new Uint8Array(total)
-  let offset = 0
-  for (const chunk of chunks) {
-    out.set(chunk, offset)
-    offset += chunk.byteLength
-  }
-  return out
+  // Response bodies carry bytes; anything else is not something to store.
+  return readCapped(stream, max, {
+    overCapReason: 'over the cache body cap',
+    notBytesReason: 'not a byte stream',
+  })
 }
 
 const pending = new Set<Promise<unknown>>()
