@@ -72,6 +72,15 @@ const stageVariables = map(
   L.MAX_STAGE_VARIABLES
 )
 
+/** Entries per resource policy list (allow or deny). */
+export const MAX_RESOURCE_POLICY_ENTRIES = 100
+/** A CIDR block or address; the syntax proper is checked in code (validate-api.ts). */
+const cidr = str(64, { minLength: 1, pattern: '^[0-9A-Fa-f:./]+$' })
+const resourcePolicy = object({
+  sourceIpAllow: array(cidr, MAX_RESOURCE_POLICY_ENTRIES),
+  sourceIpDeny: array(cidr, MAX_RESOURCE_POLICY_ENTRIES),
+})
+
 const route = object(
   {
     id: resourceId,
@@ -99,6 +108,7 @@ const route = object(
       50
     ),
     cacheShared: bool,
+    resourcePolicy,
   },
   ['id', 'routeKey']
 )
@@ -184,6 +194,7 @@ export const API_CONFIG_SCHEMA: Schema = object(
     gatewayResponses: map({ enum: [...GATEWAY_RESPONSE_TYPES] }, gatewayResponse, 64),
     importWarnings: array(text(L.MAX_DESCRIPTION_LENGTH), L.MAX_IMPORT_WARNINGS),
     openapiExtras: freeObject,
+    resourcePolicy,
   },
   ['schemaVersion', 'id', 'name', 'protocolType', 'createdDate', 'routes', 'integrations']
 )

@@ -45,6 +45,18 @@ export interface ApiConfig {
    * security schemes, validators, CORS, policy, documentation, user `x-*` keys.
    */
   openapiExtras?: Record<string, unknown>
+  /** IP allow/deny lists for every route (route-level lists add to these). */
+  resourcePolicy?: ResourcePolicyConfig
+}
+
+/**
+ * Portico resource policy (the IP part of AWS's `aws:SourceIp` conditions): CIDR blocks or single
+ * addresses, IPv4 and IPv6, ≤ 100 entries per list, matched against the platform's client IP
+ * only. Deny wins; when an allow list is present the IP must match one of its entries.
+ */
+export interface ResourcePolicyConfig {
+  sourceIpAllow?: string[]
+  sourceIpDeny?: string[]
 }
 
 export interface RouteConfig {
@@ -76,6 +88,8 @@ export interface RouteConfig {
    * responses are shared between callers. Default false: the caller's identity is part of the key.
    */
   cacheShared?: boolean
+  /** IP allow/deny lists added to the API's for this route. */
+  resourcePolicy?: ResourcePolicyConfig
 }
 
 export interface IntegrationConfig {

@@ -4,7 +4,8 @@
  * upstream URLs). Route-table conflicts beyond exact duplicates are the compile step's
  * (`routing/route-key.ts`), not repeated here.
  */
-import type { ApiConfig, IntegrationConfig, RouteConfig } from './types'
+import { parseCidr } from '../policies/resource-policy/cidr'
+import type { ApiConfig, IntegrationConfig, ResourcePolicyConfig, RouteConfig } from './types'
 import { checkUpstreamUrl, hasTemplatedHost } from './upstream-url'
 import { pointer, type ConfigIssue } from './validate-issues'
 
@@ -36,6 +37,23 @@ function duplicates<T>(
         message: `duplicate ${what} ${JSON.stringify(value)} (also at ${path(earlier)})`,
       })
   })
+  return issues
+}
+
+/** Every resource policy entry must be an IPv4/IPv6 address or CIDR block (`at`: the policy). */
+function checkResourcePolicy(policy: ResourcePolicyConfig | undefined, at: string): ConfigIssue[] {
+  const issues: ConfigIssue[] = []
+  for (const list of ['sourceIpAllow', 'sourceIpDeny'] as const) {
+    policy?.[list]?.forEach((entry, i) => {
+      const parsed = parseCidr(entry)
+      if (!parsed.ok) {
+        issues.push({
+          path: `${at}${pointer(list, i)}`,
+          message: `${JSON.stringify(entry)} is not an IP address or CIDR block: ${parsed.error}`,
+        })
+      }
+    })
+  }
   return issues
 }
 
@@ -79,6 +97,9 @@ function checkRoute(
       message: `is required when authorizationType is ${type}`,
     })
   }
+  // A bad route-level list breaks this route only (built as a 500, fail closed) at load.
+  if (options.routeLevel)
+    issues.push(...checkResourcePolicy(route.resourcePolicy, `${at}/resourcePolicy`))
   return issues
 }
 
@@ -174,5 +195,7 @@ export function apiSemanticIssues(
     ...api.integrations.flatMap((integration, i) =>
       checkIntegration(api, integration, `${base}${pointer('integrations', i)}`, options)
     ),
+    // API-level lists govern every route, so they are checked on the load path too.
+    ...checkResourcePolicy(api.resourcePolicy, `${base}/resourcePolicy`),
   ]
 }

@@ -6,12 +6,14 @@
 import { apiKeyPolicy } from '../policies/api-key/api-key-policy'
 import { unsupportedAuthPolicy } from '../policies/authorization/unsupported-auth'
 import { cachePolicy } from '../policies/cache/cache-policy'
+import { resourcePolicy } from '../policies/resource-policy/resource-policy'
 import { throttlePolicy } from '../policies/throttle/throttle-policy'
 import { POLICY_ORDER, type Policy } from './types'
 
 // Within one step registration order holds (stable sort): the API-key check runs after any
 // authorizer, whose identity (`usageIdentifierKey`) it may use.
 const REGISTERED: readonly Policy[] = [
+  resourcePolicy,
   unsupportedAuthPolicy,
   apiKeyPolicy,
   throttlePolicy,

@@ -16,6 +16,7 @@ import type {
   GatewayResponseConfig,
   IntegrationConfig,
   MockResponseConfig,
+  ResourcePolicyConfig,
   RouteConfig,
   RouteSettingsConfig,
   StageConfig,
@@ -45,6 +46,7 @@ const API: Keys<ApiConfig> = {
   gatewayResponses: false,
   importWarnings: false,
   openapiExtras: false,
+  resourcePolicy: false,
 }
 const ROUTE: Keys<RouteConfig> = {
   id: true,
@@ -59,7 +61,9 @@ const ROUTE: Keys<RouteConfig> = {
   openapiOperation: false,
   cacheKeyParameters: false,
   cacheShared: false,
+  resourcePolicy: false,
 }
+const RESOURCE_POLICY: Keys<ResourcePolicyConfig> = { sourceIpAllow: false, sourceIpDeny: false }
 const INTEGRATION: Keys<IntegrationConfig> = {
   id: true,
   type: true,
@@ -153,6 +157,12 @@ const API_PROPS = ['properties']
 const PAIRS: [string, Record<string, unknown>, Record<string, boolean>][] = [
   ['ApiConfig', at(API_CONFIG_SCHEMA), API],
   ['RouteConfig', at(API_CONFIG_SCHEMA, ...API_PROPS, 'routes', 'items'), ROUTE],
+  ['ResourcePolicyConfig', at(API_CONFIG_SCHEMA, ...API_PROPS, 'resourcePolicy'), RESOURCE_POLICY],
+  [
+    'ResourcePolicyConfig (per route)',
+    at(API_CONFIG_SCHEMA, ...API_PROPS, 'routes', 'items', 'properties', 'resourcePolicy'),
+    RESOURCE_POLICY,
+  ],
   ['IntegrationConfig', at(API_CONFIG_SCHEMA, ...API_PROPS, 'integrations', 'items'), INTEGRATION],
   [
     'MockResponseConfig',
