@@ -12,7 +12,7 @@ export interface SeedDemoOptions {
   /** Default `dev`. */
   stageName?: string
   document?: unknown
-  /** Where the demo key's curl example goes. Default `console.log`. */
+  /** Where a demo-key failure is reported; the key itself is in the result. Default `console.log`. */
   log?: (line: string) => void
 }
 

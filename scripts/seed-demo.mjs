@@ -96,7 +96,7 @@ export async function seedDemo(options) {
     })
   }
   const log = options.log ?? console.log
-  const demoKey = await seedDemoKey(admin, { apiId, stageName, port: options.port, log })
+  const demoKey = await seedDemoKey(admin, { apiId, stageName, log })
   return {
     apiId,
     stageName,
@@ -136,7 +136,7 @@ async function ensureDemoPlan(admin, apiId, stageName) {
  * fail, the rest of the demo is still seeded and the failure is reported.
  * @returns {Promise<{ id: string, value: string, usagePlanId: string } | undefined>}
  */
-export async function seedDemoKey(admin, { apiId, stageName, port, log = console.log }) {
+async function seedDemoKey(admin, { apiId, stageName, log }) {
   try {
     const planId = await ensureDemoPlan(admin, apiId, stageName)
     if (typeof planId !== 'string') throw new Error('the admin API returned no usage plan id')
@@ -153,7 +153,6 @@ export async function seedDemoKey(admin, { apiId, stageName, port, log = console
       throw new Error('the admin API returned no key id/value')
     }
     await admin('POST', `/usageplans/${planId}/keys`, { keyId: key.id, keyType: 'API_KEY' })
-    log(demoKeyExample({ apiId, stageName, value: key.value, port }))
     return { id: key.id, value: key.value, usagePlanId: planId }
   } catch (error) {
     log(`demo API key not created (${error instanceof Error ? error.message : String(error)})`)

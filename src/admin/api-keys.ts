@@ -10,7 +10,7 @@ import { newResourceId } from '../config/ids'
 import type { GatewayEnv } from '../env'
 import * as keys from '../storage/api-keys'
 import type { ApiKeyRecord } from '../storage/usage-plan-types'
-import { recordWrite } from './commit'
+import { recordAudit } from './commit'
 import { badRequest, conflict, notFound } from './errors'
 import { jsonBody, optBool, optString, optStringMap, pagingQuery, type JsonObject } from './input'
 import { apiKeyOut } from './keys-shape'
@@ -71,7 +71,7 @@ apiKeyRoutes.post('/apikeys', async (c) => {
   if (tags !== undefined) record.tags = tags
   const created = await keys.createKey(c.env.DB, { record, keyHash: await hashApiKey(value) })
   if (!created) return conflict('API Key with the specified value already exists')
-  await recordWrite(c, 'CreateApiKey', `/apikeys/${id}`)
+  await recordAudit(c, 'CreateApiKey', `/apikeys/${id}`)
   return c.json({ ...apiKeyOut(record), value }, 201)
 })
 
@@ -128,13 +128,13 @@ apiKeyRoutes.patch('/apikeys/:apiKey', async (c) => {
   next.lastUpdatedDate = new Date().toISOString()
   if (!(await keys.updateKey(c.env.DB, next)))
     return notFound('Invalid API Key identifier specified')
-  await recordWrite(c, 'UpdateApiKey', `/apikeys/${key.id}`)
+  await recordAudit(c, 'UpdateApiKey', `/apikeys/${key.id}`)
   return c.json(apiKeyOut(next))
 })
 
 apiKeyRoutes.delete('/apikeys/:apiKey', async (c) => {
   const id = c.req.param('apiKey')
   if (!(await keys.deleteKey(c.env.DB, id))) return notFound('Invalid API Key identifier specified')
-  await recordWrite(c, 'DeleteApiKey', `/apikeys/${id}`)
+  await recordAudit(c, 'DeleteApiKey', `/apikeys/${id}`)
   return c.body(null, 202)
 })

@@ -6,7 +6,7 @@
 import { Hono } from 'hono'
 import type { GatewayEnv } from '../env'
 import * as plans from '../storage/usage-plans'
-import { recordWrite } from './commit'
+import { recordAudit } from './commit'
 import { badRequest, conflict, notFound } from './errors'
 import { jsonBody, optString, pagingQuery } from './input'
 import { usagePlanKeyOut } from './keys-shape'
@@ -25,7 +25,7 @@ usagePlanKeyRoutes.post('/usageplans/:usagePlanId/keys', async (c) => {
   if (outcome === 'KEY_NOT_FOUND') return notFound('Invalid API Key identifier specified')
   if (outcome === 'ALREADY_IN_PLAN') return conflict('The API key is already in this usage plan')
   if (outcome === 'STAGE_CONFLICT') return stageConflict()
-  await recordWrite(c, 'CreateUsagePlanKey', `/usageplans/${planId}/keys/${keyId}`)
+  await recordAudit(c, 'CreateUsagePlanKey', `/usageplans/${planId}/keys/${keyId}`)
   const key = await plans.getPlanKey(c.env.DB, planId, keyId)
   return key === null
     ? notFound('Invalid API Key identifier specified')
@@ -58,6 +58,6 @@ usagePlanKeyRoutes.delete('/usageplans/:usagePlanId/keys/:keyId', async (c) => {
   if (!(await plans.removeKeyFromPlan(c.env.DB, plan.id, keyId))) {
     return notFound('Invalid API Key identifier specified')
   }
-  await recordWrite(c, 'DeleteUsagePlanKey', `/usageplans/${plan.id}/keys/${keyId}`)
+  await recordAudit(c, 'DeleteUsagePlanKey', `/usageplans/${plan.id}/keys/${keyId}`)
   return c.body(null, 202)
 })

@@ -7,7 +7,7 @@ import { newResourceId } from '../config/ids'
 import type { GatewayEnv } from '../env'
 import * as plans from '../storage/usage-plans'
 import type { UsagePlanRecord } from '../storage/usage-plan-types'
-import { recordWrite } from './commit'
+import { recordAudit } from './commit'
 import { badRequest, conflict, notFound } from './errors'
 import { jsonBody, optString, optStringMap, pagingQuery } from './input'
 import { apiStagesInput, checkStagesExist, quotaInput, throttleInput } from './keys-plan-input'
@@ -54,7 +54,7 @@ usagePlanRoutes.post('/usageplans', async (c) => {
   const tags = optStringMap(body, 'tags')
   if (tags !== undefined) plan.tags = tags
   await plans.createPlan(c.env.DB, plan)
-  await recordWrite(c, 'CreateUsagePlan', `/usageplans/${plan.id}`)
+  await recordAudit(c, 'CreateUsagePlan', `/usageplans/${plan.id}`)
   return c.json(usagePlanOut(plan), 201)
 })
 
@@ -86,14 +86,14 @@ usagePlanRoutes.patch('/usageplans/:usagePlanId', async (c) => {
   const outcome = await plans.updatePlan(c.env.DB, next)
   if (outcome === 'NOT_FOUND') return notFound('Invalid Usage Plan ID specified')
   if (outcome === 'STAGE_CONFLICT') return stageConflict()
-  await recordWrite(c, 'UpdateUsagePlan', `/usageplans/${plan.id}`)
+  await recordAudit(c, 'UpdateUsagePlan', `/usageplans/${plan.id}`)
   return c.json(usagePlanOut(next))
 })
 
 usagePlanRoutes.delete('/usageplans/:usagePlanId', async (c) => {
   const id = c.req.param('usagePlanId')
   if (!(await plans.deletePlan(c.env.DB, id))) return notFound('Invalid Usage Plan ID specified')
-  await recordWrite(c, 'DeleteUsagePlan', `/usageplans/${id}`)
+  await recordAudit(c, 'DeleteUsagePlan', `/usageplans/${id}`)
   return c.body(null, 202)
 })
 

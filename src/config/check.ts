@@ -5,13 +5,14 @@
  * accepts is one the edge can serve.
  */
 import { buildIntegration } from '../integrations'
-import { compileVariant } from '../pipeline/build'
+import { compileVariant, routeTableIssues } from '../pipeline/build'
 import { err, ok, type Result } from '../result'
 import { compileRouteTable } from '../routing/route-table'
 import { KV_KEYS, readRaw } from '../storage/config-store'
 import type { ApiConfig, DomainNameConfig, StageConfig } from './types'
-import { parseDocument } from './parse-document'
 import {
+  describeIssues,
+  parseConfigText,
   validateApiConfig,
   validateDomainNameConfig,
   validateStageConfig,
@@ -24,14 +25,7 @@ export type { ConfigIssue } from './validate'
 export function compileIssues(api: ApiConfig): ConfigIssue[] {
   const issues: ConfigIssue[] = []
   const table = compileRouteTable(api.routes, api.protocolType)
-  if (!table.ok) {
-    for (const issue of table.error) {
-      issues.push({
-        path: `/routes/${String(issue.index)}/routeKey`,
-        message: `${issue.routeKey}: ${issue.message}`,
-      })
-    }
-  }
+  if (!table.ok) issues.push(...routeTableIssues(table.error))
   api.integrations.forEach((integration, index) => {
     // URIs built from stage variables are checked per stage (checkStageDeployable).
     if (integration.integrationUri?.includes('${stageVariables.') === true) return
@@ -95,9 +89,9 @@ export async function checkStageDeployable(
       issues.push({ path: target.path, message: `deployment ${target.deploymentId} not found` })
       continue
     }
-    const deployment = parseDocument('deployment', text)
+    const deployment = parseConfigText(text, 'deployment', { edge: true })
     if (!deployment.ok) {
-      issues.push({ path: target.path, message: deployment.error })
+      issues.push({ path: target.path, message: describeIssues('deployment', deployment.error) })
       continue
     }
     const compiled = compileVariant(deployment.value, stage, target.vars, false)

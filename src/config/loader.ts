@@ -6,10 +6,11 @@
  * the stage answers 500 API_CONFIGURATION_ERROR.
  */
 import { compileVariant, type CompiledStage } from '../pipeline/build'
+import { err, type Result } from '../result'
 import { KV_KEYS, readRaw } from '../storage/config-store'
 import type { DeploymentConfig, DomainNameConfig, ProtocolType, StageConfig } from './types'
 import { DocCache } from './doc-cache'
-import { parseDocument } from './parse-document'
+import { describeIssues, parseConfigText, type ConfigDocuments, type ConfigKind } from './validate'
 
 export type StageLookup =
   | { kind: 'missing' }
@@ -30,6 +31,15 @@ function logConfigProblem(key: string, reason: string): void {
 function keepOrBreak(key: string, previous: StageLookup | undefined, reason: string): StageLookup {
   logConfigProblem(key, reason)
   return previous?.kind === 'ready' ? previous : { kind: 'broken', reason }
+}
+
+/** A KV document as the edge loads it (`parseConfigText`, edge rules); the error is one line. */
+function loadDocument<K extends ConfigKind>(
+  kind: K,
+  text: string
+): Result<ConfigDocuments[K], string> {
+  const parsed = parseConfigText(text, kind, { edge: true })
+  return parsed.ok ? parsed : err(describeIssues(kind, parsed.error))
 }
 
 export class ConfigLoader {
@@ -82,7 +92,7 @@ export class ConfigLoader {
     if ('error' in read) return keepOrBreak(key, previous, read.error)
     if (read.text === null) return { kind: 'missing' }
     if (previous?.kind === 'ready' && previous.text === read.text) return previous
-    const stage = parseDocument('stage', read.text)
+    const stage = loadDocument('stage', read.text)
     if (!stage.ok) return keepOrBreak(key, previous, stage.error)
     if (stage.value.apiId !== apiId || stage.value.stageName !== stageName) {
       return keepOrBreak(key, previous, 'stage document names another api or stage')
@@ -146,7 +156,7 @@ export class ConfigLoader {
     const read = await this.readText(key)
     if ('error' in read) return read.error
     if (read.text === null) return `deployment ${id} not found`
-    const parsed = parseDocument('deployment', read.text)
+    const parsed = loadDocument('deployment', read.text)
     if (!parsed.ok) return `deployment ${id}: ${parsed.error}`
     if (parsed.value.apiId !== apiId || parsed.value.id !== id) {
       return `deployment ${id}: document names another api or deployment`
@@ -166,7 +176,7 @@ export class ConfigLoader {
       if ('error' in read) logConfigProblem(key, read.error)
       return { kind: 'missing' }
     }
-    const parsed = parseDocument('domain', read.text)
+    const parsed = loadDocument('domain', read.text)
     if (!parsed.ok) {
       logConfigProblem(key, parsed.error)
       return { kind: 'missing' }
@@ -177,7 +187,7 @@ export class ConfigLoader {
   private async loadProtocol(apiId: string): Promise<ProtocolType | undefined> {
     const read = await this.readText(KV_KEYS.api(apiId))
     if ('error' in read || read.text === null) return undefined
-    const parsed = parseDocument('api', read.text)
+    const parsed = loadDocument('api', read.text)
     return parsed.ok ? parsed.value.protocolType : undefined
   }
 }

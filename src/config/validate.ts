@@ -152,6 +152,9 @@ const VALIDATORS: { [K in ConfigKind]: (doc: unknown) => ConfigResult<ConfigDocu
   domain: validateDomainNameConfig,
 }
 
+/** The edge's load-time table: a deployment's route-level problems do not refuse it. */
+const EDGE_VALIDATORS: typeof VALIDATORS = { ...VALIDATORS, deployment: validateDeploymentForEdge }
+
 /** Validates an already-parsed document of the given kind. */
 export function validateConfig<K extends ConfigKind>(
   kind: K,
@@ -160,13 +163,19 @@ export function validateConfig<K extends ConfigKind>(
   return VALIDATORS[kind](doc)
 }
 
+export interface ParseOptions {
+  /** The edge's load-time check: deployments use `validateDeploymentForEdge`. */
+  edge?: boolean
+}
+
 /**
  * Parses and validates document text as read from KV or an admin request body. Over
  * MAX_CONFIG_BYTES, empty, truncated or otherwise invalid JSON are issues, never exceptions.
  */
 export function parseConfigText<K extends ConfigKind>(
   text: string,
-  kind: K
+  kind: K,
+  options: ParseOptions = {}
 ): ConfigResult<ConfigDocuments[K]> {
   // Each UTF-16 unit is at least one UTF-8 byte: the cheap test first, then the exact one.
   if (
@@ -192,5 +201,11 @@ export function parseConfigText<K extends ConfigKind>(
       },
     ])
   }
-  return validateConfig(kind, doc)
+  return (options.edge === true ? EDGE_VALIDATORS : VALIDATORS)[kind](doc)
+}
+
+/** One line for logs and load errors: `{kind} document is invalid: path: message; …` (≤ 5). */
+export function describeIssues(kind: ConfigKind, issues: readonly ConfigIssue[]): string {
+  const listed = issues.slice(0, 5).map((i) => `${i.path || '/'}: ${i.message}`)
+  return `${kind} document is invalid: ${listed.join('; ')}`
 }

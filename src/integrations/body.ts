@@ -10,7 +10,7 @@ export const LAMBDA_PAYLOAD_LIMIT = 6 * 1024 * 1024
 /** AWS HTTP API: 10 MB payload. */
 export const HTTP_PAYLOAD_LIMIT = 10 * 1024 * 1024
 /** AWS: a JSON path selection reads at most the first 100 KB of a body. */
-export const MAPPING_JSON_LIMIT = 100 * 1024
+const MAPPING_JSON_LIMIT = 100 * 1024
 
 /** Body text plus its JSON value (AWS: JSON paths see only the first 100 KB). */
 export function toMappedBody(bytes: Uint8Array): MappedBody {

@@ -21,6 +21,26 @@ export function formatRequestTime(epochMs: number): string {
   )
 }
 
+/** The `requestContext` fields both Lambda payload formats open with, in AWS's order. */
+export function lambdaContextHead(
+  ctx: RequestContext,
+  authorizer: Record<string, unknown> | undefined
+): {
+  accountId: string
+  apiId: string
+  authorizer?: Record<string, unknown>
+  domainName: string
+  domainPrefix: string
+} {
+  return {
+    accountId: PORTICO_ACCOUNT_ID,
+    apiId: ctx.api.id,
+    ...(authorizer ? { authorizer } : {}),
+    domainName: ctx.domainName,
+    domainPrefix: domainPrefix(ctx.domainName),
+  }
+}
+
 /** `abc123defg.execute-api.localhost` → `abc123defg` (AWS `domainPrefix`). */
 export function domainPrefix(domainName: string): string {
   return domainName.split('.')[0] ?? ''

@@ -119,14 +119,9 @@ async function forward(ctx: RequestContext, target: HttpTarget): Promise<Respons
     host: ctx.domainName,
   })
   const url = joinUrl(target.uri.origin, upstreamPath, query)
-  if (!url.ok) throw badParameters(url.error)
   let body: ReadableStream | string | null = null
   if (hasBody) body = requestBody !== undefined ? requestBody.text : ctx.request.body
-  const response = await sendUpstream(
-    ctx,
-    { url: url.value, method, headers, body },
-    target.timeoutMs
-  )
+  const response = await sendUpstream(ctx, { url, method, headers, body }, target.timeoutMs)
   return mapResponse(ctx, target.mapping, response)
 }
 

@@ -15,7 +15,7 @@ export interface LambdaBody {
 }
 
 /** Whether `contentType` matches one of `binaryMediaTypes` (`image/png`, `image/*`, `*\/*`). */
-export function isBinaryMediaType(contentType: string | null, binaryMediaTypes: readonly string[]) {
+function isBinaryMediaType(contentType: string | null, binaryMediaTypes: readonly string[]) {
   const type = (contentType ?? '').split(';')[0]?.trim().toLowerCase() ?? ''
   return binaryMediaTypes.some((pattern) => {
     const p = pattern.trim().toLowerCase()

@@ -4,12 +4,7 @@
  * includes the stage, `path` does not. Public contract: demo backends import these types.
  */
 import type { RequestContext } from '../pipeline/types'
-import {
-  PORTICO_ACCOUNT_ID,
-  domainPrefix,
-  formatRequestTime,
-  requestProtocol,
-} from './context-variables'
+import { lambdaContextHead, formatRequestTime, requestProtocol } from './context-variables'
 import type { LambdaBody } from './lambda-body'
 
 /** `requestContext.identity` of a 1.0 event. Portico has no IAM/Cognito: those stay null. */
@@ -107,11 +102,7 @@ export function buildLambdaEventV1(ctx: RequestContext, body: LambdaBody): Lambd
     pathParameters: nonEmpty({ ...ctx.pathParameters }),
     stageVariables: nonEmpty({ ...ctx.stage.variables }),
     requestContext: {
-      accountId: PORTICO_ACCOUNT_ID,
-      apiId: ctx.api.id,
-      ...(authorizer ? { authorizer } : {}),
-      domainName: ctx.domainName,
-      domainPrefix: domainPrefix(ctx.domainName),
+      ...lambdaContextHead(ctx, authorizer),
       extendedRequestId: ctx.requestId,
       httpMethod: ctx.request.method,
       identity: {

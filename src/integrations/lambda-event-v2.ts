@@ -5,12 +5,7 @@
  * contract: demo backends import these types.
  */
 import type { RequestContext } from '../pipeline/types'
-import {
-  PORTICO_ACCOUNT_ID,
-  domainPrefix,
-  formatRequestTime,
-  requestProtocol,
-} from './context-variables'
+import { lambdaContextHead, formatRequestTime, requestProtocol } from './context-variables'
 import type { LambdaBody } from './lambda-body'
 
 export interface LambdaRequestContextV2 {
@@ -80,11 +75,7 @@ export function buildLambdaEventV2(ctx: RequestContext, body: LambdaBody): Lambd
     headers,
     ...(has(query) ? { queryStringParameters: query } : {}),
     requestContext: {
-      accountId: PORTICO_ACCOUNT_ID,
-      apiId: ctx.api.id,
-      ...(authorizer ? { authorizer } : {}),
-      domainName: ctx.domainName,
-      domainPrefix: domainPrefix(ctx.domainName),
+      ...lambdaContextHead(ctx, authorizer),
       http: {
         method: ctx.request.method,
         path: ctx.fullPath,

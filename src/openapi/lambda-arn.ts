@@ -5,12 +5,12 @@
  * qualifier `:live` → `_LIVE`). A name taken from a stage variable stays a reference
  * (`worker://${stageVariables.fn}`); the WORKER integration applies the same rule to its value.
  */
+import { upperSnake } from '../integrations/binding-name'
 
 // AWS: integration uri `arn:aws:apigateway:{region}:lambda:path/2015-03-31/functions/{fnArn}/invocations`;
 // HTTP APIs also accept the function ARN itself.
 const INVOKE_ARN =
   /^arn:aws[a-z-]*:apigateway:[^:/]+:lambda:path\/2015-03-31\/functions\/(.+)\/invocations$/
-import { upperSnake } from '../integrations/binding-name'
 
 const NAME = '(?:[A-Za-z0-9_-]+|\\$\\{stageVariables\\.[A-Za-z0-9_]+\\})'
 const FUNCTION_ARN = new RegExp(
@@ -44,12 +44,6 @@ export function lambdaTarget(uri: string): LambdaTarget | undefined {
   if (binding === '') return undefined
   return { integrationUri: `worker://${binding}`, binding }
 }
-
-/**
- * `myFunction-v2` → `MY_FUNCTION_V2`; a leading digit gets a `LAMBDA_` prefix. Idempotent (no
- * split after a digit), so an exported name re-imports as the same binding.
- */
-export { upperSnake }
 
 /** The binding in a `worker://` uri, or undefined. */
 export function workerBinding(integrationUri: string | undefined): string | undefined {

@@ -47,7 +47,7 @@ export function rewriteRefs(value: unknown): unknown {
 }
 
 /** A non-body parameter: schema keywords move under `schema`. */
-export function convertParameter(param: JsonObject): JsonObject {
+function convertParameter(param: JsonObject): JsonObject {
   const out: JsonObject = {}
   const schema: JsonObject = {}
   for (const [k, v] of Object.entries(param)) {
@@ -67,7 +67,7 @@ function convertHeaders(headers: unknown): unknown {
   return out
 }
 
-export function convertResponse(response: unknown, produces: string[]): unknown {
+function convertResponse(response: unknown, produces: string[]): unknown {
   if (!isRecord(response)) return response
   const out: JsonObject = {}
   for (const [k, v] of Object.entries(response)) {
@@ -143,7 +143,7 @@ const OAUTH_FLOWS: Record<string, string> = {
 }
 
 /** `securityDefinitions` entry → `components.securitySchemes` entry. */
-export function convertSecurityScheme(scheme: unknown): unknown {
+function convertSecurityScheme(scheme: unknown): unknown {
   if (!isRecord(scheme)) return scheme
   if (scheme.type === 'basic') {
     return { ...omit(scheme, ['type']), type: 'http', scheme: 'basic' }

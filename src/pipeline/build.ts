@@ -9,7 +9,7 @@ import type { DeploymentConfig, StageConfig } from '../config/types'
 import { GatewayError } from '../errors/gateway-error'
 import { buildIntegration } from '../integrations'
 import { err, ok, type Result } from '../result'
-import { compileRouteTable, type RouteTable } from '../routing/route-table'
+import { compileRouteTable, type RouteTable, type RouteTableIssue } from '../routing/route-table'
 import { compose } from './compose'
 import { POLICIES } from './policies'
 import type { IntegrationHandler, PolicyHandler, ResolvedStage } from './types'
@@ -36,6 +36,14 @@ function brokenRoute(reason: string): IntegrationHandler {
   return () => Promise.reject(new GatewayError('API_CONFIGURATION_ERROR', { reason }))
 }
 
+/** Refused routes of a route table as config issues, pointing at each route's `routeKey`. */
+export function routeTableIssues(issues: readonly RouteTableIssue[]): ConfigIssue[] {
+  return issues.map((issue) => ({
+    path: `/routes/${String(issue.index)}/routeKey`,
+    message: `${issue.routeKey}: ${issue.message}`,
+  }))
+}
+
 /** Compile `deployment` as served by `stage`, with `variables` already canary-adjusted. */
 export function compileVariant(
   deployment: DeploymentConfig,
@@ -45,14 +53,7 @@ export function compileVariant(
 ): Result<CompiledVariant, ConfigIssue[]> {
   const api = deployment.api
   const table = compileRouteTable(api.routes, api.protocolType)
-  if (!table.ok) {
-    return err(
-      table.error.map((issue) => ({
-        path: `/routes/${String(issue.index)}/routeKey`,
-        message: `${issue.routeKey}: ${issue.message}`,
-      }))
-    )
-  }
+  if (!table.ok) return err(routeTableIssues(table.error))
   const integrations = new Map(api.integrations.map((i) => [i.id, i]))
   const handlers = new Map<string, IntegrationHandler>()
   const routeIssues: ConfigIssue[] = []

@@ -5,9 +5,8 @@
  */
 import { LEASE_TTL_MS, type LeaseGrant, MAX_OUTSTANDING_LEASES, leaseCap } from './lease'
 import {
+  beginStep,
   type BucketLease,
-  bucketName,
-  currentQuota,
   DEFAULT_BUCKET,
   type LimiterState,
   settleExpired,
@@ -16,7 +15,7 @@ import {
   withBucket,
 } from './limiter-state'
 import { utcDay } from './quota-period'
-import { fullBucket, giveBack, msUntil, takeUpTo } from './token-bucket'
+import { giveBack, msUntil, takeUpTo } from './token-bucket'
 import type { ConsumeRequest } from './types'
 import { addUsage } from './usage-tally'
 
@@ -28,19 +27,14 @@ export function leaseStep(
   now: number,
   leaseId: string
 ): Step<LeaseGrant> {
-  const settled = settleExpired(before, now)
-  const state = settled.state
-  const quota = request.quota ? currentQuota(state.quota, request.quota, now) : undefined
-  const quotaInfo = quota ? { quotaRemaining: quota.remaining, quotaResetAt: quota.resetAt } : {}
-  const throttle = request.throttle
-  const name = bucketName(state, request.bucket)
-  const bucket = throttle ? (storedBucket(state, name) ?? fullBucket(throttle, now)) : undefined
+  const begun = beginStep(before, request, now)
+  const { state, quota, quotaInfo, throttle, name, bucket } = begun
   const none = { granted: 0, leaseId: '', expiresAt: now, ttlMs: 0, ...quotaInfo }
 
   if (quota && quota.remaining < 1) {
     const retryAfterMs = Math.max(1, quota.resetAt - now)
     const result: LeaseGrant = { ...none, remaining: 0, retryAfterMs, reason: 'QUOTA_EXCEEDED' }
-    return { state, result, changed: settled.changed }
+    return { state, result, changed: begun.changed }
   }
   if (state.leases.length >= MAX_OUTSTANDING_LEASES) {
     const first = Math.min(...state.leases.map((lease) => lease.expiresAt))
@@ -50,7 +44,7 @@ export function leaseStep(
       retryAfterMs: Math.max(1, first - now),
       reason: 'THROTTLED',
     }
-    return { state, result, changed: settled.changed }
+    return { state, result, changed: begun.changed }
   }
   const cap = Math.min(leaseCap(throttle, want), quota ? quota.remaining : Number.MAX_SAFE_INTEGER)
   const taken = bucket && throttle ? takeUpTo(bucket, throttle, now, cap) : undefined
@@ -60,7 +54,7 @@ export function leaseStep(
     const retryAfterMs = throttle ? Math.max(1, msUntil(tokens, throttle, 1)) : 0
     const result: LeaseGrant = { ...none, remaining: 0, retryAfterMs, reason: 'THROTTLED' }
     const next = taken ? withBucket(state, name, taken.state) : state
-    return { state: next, result, changed: settled.changed }
+    return { state: next, result, changed: begun.changed }
   }
 
   const lease: BucketLease = {

@@ -131,6 +131,18 @@ export function settleExpired(state: LimiterState, now: number): Step<number> {
   return { state: { ...state, usage, leases: live }, result: expired.length, changed: true }
 }
 
+/** What every request step starts from: expired leases settled, the quota period, the bucket. */
+export function beginStep(before: LimiterState, request: ConsumeRequest, now: number) {
+  const settled = settleExpired(before, now)
+  const state = settled.state
+  const quota = request.quota ? currentQuota(state.quota, request.quota, now) : undefined
+  const quotaInfo = quota ? { quotaRemaining: quota.remaining, quotaResetAt: quota.resetAt } : {}
+  const throttle = request.throttle
+  const name = bucketName(state, request.bucket)
+  const bucket = throttle ? (storedBucket(state, name) ?? fullBucket(throttle, now)) : undefined
+  return { state, changed: settled.changed, quota, quotaInfo, throttle, name, bucket }
+}
+
 /**
  * One request: quota checked first, then the request's bucket; both debited only when both allow.
  * Only the named bucket is touched: a per-method override never drains the plan-wide bucket.
@@ -140,14 +152,7 @@ export function consumeStep(
   request: ConsumeRequest,
   now: number
 ): Step<ConsumeResult> {
-  const settled = settleExpired(before, now)
-  const state = settled.state
-  const quota = request.quota ? currentQuota(state.quota, request.quota, now) : undefined
-  const quotaInfo = quota ? { quotaRemaining: quota.remaining, quotaResetAt: quota.resetAt } : {}
-  const name = bucketName(state, request.bucket)
-  const stored = storedBucket(state, name)
-  const bucket = request.throttle ? (stored ?? fullBucket(request.throttle, now)) : undefined
-  const changed = settled.changed
+  const { state, changed, quota, quotaInfo, name, bucket } = beginStep(before, request, now)
 
   if (quota && quota.remaining < 1) {
     const remaining =

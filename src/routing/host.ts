@@ -101,26 +101,44 @@ function mappingPrefix(key: string): string | undefined {
   return canonical.value
 }
 
+/** Usable mappings of one domain document with their prefixes, longest prefix first. */
+type MappingPrefixes = readonly { mapping: ApiMappingConfig; prefix: string }[]
+
+/** Per domain document (loaded once, reused by every request until it changes). */
+const prefixCache = new WeakMap<DomainNameConfig, MappingPrefixes>()
+
+function mappingPrefixes(domain: DomainNameConfig): MappingPrefixes {
+  let cached = prefixCache.get(domain)
+  if (cached === undefined) {
+    const usable: { mapping: ApiMappingConfig; prefix: string }[] = []
+    for (const mapping of domain.mappings) {
+      const prefix = mappingPrefix(mapping.apiMappingKey)
+      if (prefix !== undefined) usable.push({ mapping, prefix })
+    }
+    // Stable sort: among equal prefixes the first mapping wins, as before.
+    cached = usable.sort((a, b) => b.prefix.length - a.prefix.length)
+    prefixCache.set(domain, cached)
+  }
+  return cached
+}
+
 /**
  * The base-path mapping serving a canonical path: the longest `apiMappingKey` that ends on a
  * segment boundary (`v1` serves `/v1` and `/v1/x`, never `/v10`). The remaining path always
- * starts with `/` (`/v1` and `/v1/` both leave `/`).
+ * starts with `/` (`/v1` and `/v1/` both leave `/`). Mapping keys are canonicalized once per
+ * domain document, not per request.
  */
 export function matchApiMapping(
   domain: DomainNameConfig,
   canonicalPath: string
 ): { mapping: ApiMappingConfig; remainingPath: string } | undefined {
-  let best: { mapping: ApiMappingConfig; prefix: string } | undefined
-  for (const mapping of domain.mappings) {
-    const prefix = mappingPrefix(mapping.apiMappingKey)
-    if (prefix === undefined) continue
+  for (const { mapping, prefix } of mappingPrefixes(domain)) {
     const boundary = canonicalPath.charAt(prefix.length)
     if (!canonicalPath.startsWith(prefix) || (boundary !== '' && boundary !== '/')) continue
-    if (best === undefined || prefix.length > best.prefix.length) best = { mapping, prefix }
+    const rest = canonicalPath.slice(prefix.length)
+    return { mapping, remainingPath: rest === '' ? '/' : rest }
   }
-  if (best === undefined) return undefined
-  const rest = canonicalPath.slice(best.prefix.length)
-  return { mapping: best.mapping, remainingPath: rest === '' ? '/' : rest }
+  return undefined
 }
 
 /**

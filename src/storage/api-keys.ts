@@ -3,7 +3,7 @@
  * stored as its SHA-256 hash plus a short public prefix (docs/api-keys.md); the value itself is
  * never written anywhere.
  */
-import { planColumns, planFromRow, type PlanRow } from './usage-plans'
+import { pageById, planColumns, planFromRow, type PlanRow } from './usage-plans'
 import type { ApiKeyRecord, KeyLookupResult, UsagePlanRecord } from './usage-plan-types'
 import { KEY_COLUMNS, keyFromRow, type KeyRow } from '../api-keys/key-row'
 
@@ -125,11 +125,7 @@ export async function listKeys(
     .prepare(`SELECT ${KEY_COLUMNS} FROM api_keys k ${clause} ORDER BY k.id LIMIT ?`)
     .bind(...args, options.limit + 1)
     .all<KeyRow>()
-  const items = results.slice(0, options.limit).map(keyFromRow)
-  const last = items[items.length - 1]
-  return results.length > options.limit && last !== undefined
-    ? { items, position: last.id }
-    : { items }
+  return pageById(results, options.limit, keyFromRow)
 }
 
 /** Replaces the mutable fields of a key (the record as patched by the caller). */

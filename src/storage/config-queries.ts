@@ -25,7 +25,8 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
-async function readJson(kv: KVNamespace, key: string): Promise<unknown> {
+/** Parsed JSON of one document, or null when absent. Throws `StoredConfigError` for non-JSON. */
+export async function readJson(kv: KVNamespace, key: string): Promise<unknown> {
   const text = await readRaw(kv, key)
   if (text === null) return null
   try {
@@ -35,7 +36,8 @@ async function readJson(kv: KVNamespace, key: string): Promise<unknown> {
   }
 }
 
-async function names(kv: KVNamespace, prefix: string): Promise<string[]> {
+/** The last path segment of every key under a prefix (ids / names), sorted. */
+export async function listNames(kv: KVNamespace, prefix: string): Promise<string[]> {
   return (await listKeys(kv, prefix)).map((k) => k.slice(prefix.length)).sort()
 }
 
@@ -99,15 +101,15 @@ export async function loadDeployment(
 
 /** Every API id (all protocol types share the `api/` prefix), sorted. */
 export function listApiIds(kv: KVNamespace): Promise<string[]> {
-  return names(kv, KV_KEYS.apiPrefix)
+  return listNames(kv, KV_KEYS.apiPrefix)
 }
 
 export function listStageNames(kv: KVNamespace, apiId: string): Promise<string[]> {
-  return names(kv, KV_KEYS.stagePrefix(apiId))
+  return listNames(kv, KV_KEYS.stagePrefix(apiId))
 }
 
 export function listDeploymentIds(kv: KVNamespace, apiId: string): Promise<string[]> {
-  return names(kv, KV_KEYS.deploymentPrefix(apiId))
+  return listNames(kv, KV_KEYS.deploymentPrefix(apiId))
 }
 
 /** All stages of an API, by name. */

@@ -15,6 +15,20 @@ export function planColumns(table: string, alias = ''): string {
   return cols.map((c) => `${table}.${c} AS ${alias}${c}`).join(', ')
 }
 
+/**
+ * One page of an id-ordered query run with `LIMIT limit + 1`: the first `limit` rows mapped,
+ * and `position` (the last id) when the extra row shows that more follow.
+ */
+export function pageById<R, T extends { id: string }>(
+  results: readonly R[],
+  limit: number,
+  map: (row: R) => T
+): { items: T[]; position?: string } {
+  const items = results.slice(0, limit).map(map)
+  const last = items[items.length - 1]
+  return results.length > limit && last !== undefined ? { items, position: last.id } : { items }
+}
+
 /** A `usage_plans` row as selected by `planColumns`. */
 export interface PlanRow {
   id: string
@@ -98,11 +112,7 @@ export async function listPlans(
     )
     .bind(options.after ?? null, options.keyId ?? null, options.limit + 1)
     .all<PlanRow>()
-  const items = results.slice(0, options.limit).map(planFromRow)
-  const last = items[items.length - 1]
-  return results.length > options.limit && last !== undefined
-    ? { items, position: last.id }
-    : { items }
+  return pageById(results, options.limit, planFromRow)
 }
 
 /**
@@ -214,11 +224,7 @@ export async function listPlanKeys(
     )
     .bind(planId, options.after ?? null, options.nameQuery ?? null, options.limit + 1)
     .all<KeyRow>()
-  const items = results.slice(0, options.limit).map(keyFromRow)
-  const last = items[items.length - 1]
-  return results.length > options.limit && last !== undefined
-    ? { items, position: last.id }
-    : { items }
+  return pageById(results, options.limit, keyFromRow)
 }
 
 /** The key `keyId` if it is in plan `planId`, else null (AWS GetUsagePlanKey). */

@@ -1,3 +1,4 @@
+import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
 import { makeRequestContext, makeRoute } from '../support/request-context'
 import { build, buildError, echoOf, expectGatewayError, upstream } from './build-helpers'
@@ -103,6 +104,17 @@ describe('request parameter mapping', () => {
       )
     )
     expect(echo.path).toBe('/echo/v2/42/a%20b%3Fc')
+  })
+
+  // The upstream URL is origin + path with no re-parse: a mapped value must stay path data.
+  it.each([
+    ['@evil.com:1/x', '/echo/%40evil.com%3A1/x'],
+    ['http://evil.com/', '/echo/http%3A//evil.com/'],
+  ])('keeps the mapped value %s on the configured host', async (value, path) => {
+    const handler = mapped({ 'overwrite:path': '/echo/$request.header.x-name' })
+    const echo = await echoOf(await handler(ctxFor({ headers: { 'x-name': value } })))
+    expect(echo.path).toBe(path)
+    expect(echo.headers.host).toBe(`127.0.0.1:${String(env.UPSTREAM_PORT)}`)
   })
 
   it('refuses a mapped path that climbs with dot segments (400, nothing sent)', async () => {

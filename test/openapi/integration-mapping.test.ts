@@ -1,7 +1,8 @@
 /** x-amazon-apigateway-integration → IntegrationConfig: types, mappings, refusals. */
 import { describe, expect, it } from 'vitest'
 import { importOpenApi } from '../../src/openapi/import'
-import { lambdaTarget, upperSnake } from '../../src/openapi/lambda-arn'
+import { upperSnake } from '../../src/integrations/binding-name'
+import { lambdaTarget } from '../../src/openapi/lambda-arn'
 import { options } from './helpers'
 
 function one(integration: unknown, path = '/pets/{id}', protocolType: 'REST' | 'HTTP' = 'REST') {

@@ -139,7 +139,9 @@ describe('data plane routing', () => {
       headers: { 'content-length': String(11 * 1024 * 1024) },
       body: 'x',
     })
-    expect([400, 413]).toContain(res.status)
+    expect(res.status).toBe(413)
+    expect(res.headers.get('x-amzn-ErrorType')).toBe('RequestTooLargeException')
+    expect(await res.json()).toEqual({ message: 'Request Too Long' })
   })
 })
 
@@ -266,6 +268,67 @@ describe('config loading at the edge', () => {
     const body: { error: string; id: string } = await res.json()
     expect(body.error).toBe('Missing Authentication Token')
     expect(body.id).toBe(res.headers.get('x-amzn-RequestId'))
+  })
+})
+
+describe('canary stage variables and gateway-response fallback', () => {
+  it('applies canary stageVariableOverrides to canary requests only', async () => {
+    const { host, apiId } = await seedApi({
+      routes: [route('r1', 'GET /v', 'p1')],
+      integrations: [
+        {
+          id: 'p1',
+          type: 'HTTP_PROXY',
+          integrationUri: upstream('/echo/${stageVariables.version}'),
+        },
+      ],
+      variables: { version: 'v1' },
+    })
+    const stage = (percentTraffic: number) =>
+      writeStage({
+        apiId,
+        stageName: 'dev',
+        deploymentId: 'dep0000001',
+        variables: { version: 'v1' },
+        canarySettings: {
+          percentTraffic,
+          deploymentId: 'dep0000001',
+          stageVariableOverrides: { version: 'v2' },
+        },
+      })
+    const echoedPath = async () => {
+      const body: { path: string } = await (await dataPlane(host, '/dev/v')).json()
+      return body.path
+    }
+    await stage(100)
+    await new Promise((r) => setTimeout(r, 1100))
+    expect(await echoedPath()).toBe('/echo/v2')
+    await stage(0)
+    await new Promise((r) => setTimeout(r, 1100))
+    expect(await echoedPath()).toBe('/echo/v1')
+  })
+
+  it('falls back to the DEFAULT_4XX customization for 4xx types, never for 5xx', async () => {
+    const { host } = await seedApi({
+      routes: [route('r1', 'GET /health', 'm1'), route('r2', 'GET /broken', 'missing')],
+      integrations: [mock('m1', 'ok')],
+      apiExtras: {
+        gatewayResponses: {
+          DEFAULT_4XX: {
+            responseParameters: { 'x-custom-4xx': 'yes' },
+            responseTemplates: { 'application/json': '{"kind":"$context.error.responseType"}' },
+          },
+        },
+      },
+    })
+    const missing = await dataPlane(host, '/dev/nope')
+    expect(missing.status).toBe(403)
+    expect(missing.headers.get('x-custom-4xx')).toBe('yes')
+    expect(await missing.json()).toEqual({ kind: 'MISSING_AUTHENTICATION_TOKEN' })
+    const broken = await dataPlane(host, '/dev/broken')
+    expect(broken.status).toBe(500)
+    expect(broken.headers.get('x-custom-4xx')).toBeNull()
+    expect(await broken.json()).toEqual({ message: 'Internal server error' })
   })
 })
 

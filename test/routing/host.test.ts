@@ -132,6 +132,20 @@ describe('matchApiMapping', () => {
   it('ignores a mapping key that could never be a canonical prefix', () => {
     expect(matchApiMapping(domain(['a/../b', 'x/']), '/b/x')).toBeUndefined()
   })
+
+  it('picks the longest key whatever the declaration order, answering the same on reuse', () => {
+    const reversed = domain(['v1/orders', 'v1', ''])
+    for (let i = 0; i < 2; i++) {
+      expect(matchApiMapping(reversed, '/v1/orders/7')?.mapping.apiMappingKey).toBe('v1/orders')
+      expect(matchApiMapping(reversed, '/v1/pets')?.mapping.apiMappingKey).toBe('v1')
+      expect(matchApiMapping(reversed, '/other')?.mapping.apiMappingKey).toBe('')
+    }
+  })
+
+  it('lets the first of two keys with the same canonical prefix win', () => {
+    const twins = domain(['v1', 'v%31'])
+    expect(matchApiMapping(twins, '/v1/x')?.mapping.apiMappingId).toBe('m0')
+  })
 })
 
 describe('splitStage', () => {

@@ -4,25 +4,12 @@
  * rather than silently dropped, so a typo never looks like a successful change.
  */
 import type { Context } from 'hono'
-import { adminBodyText } from '../context'
 import { badRequest } from '../errors'
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-}
+import { isRecord, jsonBody } from '../input'
 
 /** The request body (size-capped by the admin plane) as a JSON object (`{}` when empty). */
 export async function readBody(c: Context): Promise<Fields> {
-  const text = await adminBodyText(c)
-  if (text.trim() === '') return new Fields({})
-  let value: unknown
-  try {
-    value = JSON.parse(text)
-  } catch {
-    return badRequest('Invalid request body: not valid JSON')
-  }
-  if (!isRecord(value)) return badRequest('Invalid request body: expected a JSON object')
-  return new Fields(value)
+  return new Fields(await jsonBody(c))
 }
 
 /** Typed reads of one JSON object, tracking which keys were consumed. */

@@ -14,6 +14,7 @@ import { isNotModified, notModified } from './conditional'
 import { IGNORED_WARNING, invalidationOutcome } from './invalidation'
 import { compileKeyParameters } from './key-parameters'
 import { cacheSettingsFor, type CacheSettings } from './settings'
+import { routeMethodOf } from '../route-settings'
 import { decideStore } from './storability'
 import { EDGE_CACHE, logCacheFailure, type CacheStore } from './store'
 import { readStored, servedHeaders } from './stored-entry'
@@ -89,10 +90,11 @@ export function buildCache(input: CacheBuildInput): PolicyHandler | undefined {
   const route = input.route
   const extractors = compileKeyParameters(route.cacheKeyParameters)
   const identityKeyed = isIdentityKeyed(route)
-  const space = route.routeKey.indexOf(' ')
-  const routeMethod = space > 0 ? route.routeKey.slice(0, space) : 'ANY'
+  const routeMethod = routeMethodOf(route.routeKey)
   // Stage settings are only known per request (one build serves a deployment on any stage).
   return async (ctx, next) => {
+    // Most stages have no cache cluster: nothing to look up.
+    if (ctx.stage.cacheClusterEnabled !== true) return next()
     const method = ctx.request.method
     const names = { routeKey: ctx.routeKey, resourcePath: ctx.resourcePath, routeMethod }
     const settings = cacheSettingsFor(ctx.stage, names, method)

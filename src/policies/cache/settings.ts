@@ -2,11 +2,14 @@
  * The effective cache settings of one request (pure). AWS stage cache: the stage must have
  * `cacheClusterEnabled`, and the route's settings (`routeSettings[routeKey]` or REST
  * `methodSettings` as `'/path/METHOD'`, over `defaultRouteSettings` = AWS `*\/*`) must have
- * `cachingEnabled` with a TTL above 0. Only GET (and HEAD, answered from the cached GET) is cached,
+ * `cachingEnabled` with a TTL above 0 (lookup: ../route-settings.ts). Only GET (and HEAD, answered from the cached GET) is cached,
  * unless caching is enabled under the method's own settings key (`/pets/POST`, `POST /pets`).
  */
 import type { RouteSettingsConfig } from '../../config/types'
 import type { ResolvedStage } from '../../pipeline/types'
+import { methodSpecificSettings, routeSpecificSettings, type RouteNames } from '../route-settings'
+
+export type { RouteNames } from '../route-settings'
 
 /** AWS `caching/ttlInSeconds` default and maximum. */
 export const DEFAULT_TTL_SECONDS = 300
@@ -21,47 +24,6 @@ export interface CacheSettings {
   readonly requireAuthorizationForCacheControl: boolean
   readonly unauthorizedStrategy: UnauthorizedStrategy
   readonly cacheNonSuccessResponses: boolean
-}
-
-/** How the route is named in settings keys. */
-export interface RouteNames {
-  readonly routeKey: string
-  readonly resourcePath: string
-  /** The route's own method (`GET`, `ANY`). */
-  readonly routeMethod: string
-}
-
-type SettingsMap = Readonly<Record<string, RouteSettingsConfig>>
-
-function own(map: SettingsMap | undefined, key: string): RouteSettingsConfig | undefined {
-  // Own keys only: a settings key must never resolve to something on the prototype.
-  return map !== undefined && Object.hasOwn(map, key) ? map[key] : undefined
-}
-
-/** Settings written for exactly this method (never the ANY route's or the stage's). */
-function methodSpecific(
-  map: SettingsMap | undefined,
-  names: RouteNames,
-  method: string
-): RouteSettingsConfig | undefined {
-  if (names.routeMethod === method) {
-    const byRouteKey = own(map, names.routeKey)
-    if (byRouteKey !== undefined) return byRouteKey
-  }
-  return own(map, `${names.resourcePath}/${method}`)
-}
-
-/** The route's settings for a request method, most specific first (as throttling resolves). */
-function routeSpecific(
-  map: SettingsMap | undefined,
-  names: RouteNames,
-  method: string
-): RouteSettingsConfig | undefined {
-  return (
-    methodSpecific(map, names, method) ??
-    own(map, names.routeKey) ??
-    own(map, `${names.resourcePath}/${names.routeMethod}`)
-  )
 }
 
 /** Clamps a configured TTL into AWS's 0–3600 range; non-numbers fall back to the default. */
@@ -84,10 +46,10 @@ export function cacheSettingsFor(
   const lookupMethod = method === 'HEAD' ? 'GET' : method
   let specific: RouteSettingsConfig | undefined
   if (lookupMethod === 'GET') {
-    specific = routeSpecific(map, names, lookupMethod)
+    specific = routeSpecificSettings(map, names, lookupMethod)
   } else {
     // AWS caches GET only by default; another method only when its own key enables caching.
-    specific = methodSpecific(map, names, lookupMethod)
+    specific = methodSpecificSettings(map, names, lookupMethod)
     if (specific?.cachingEnabled !== true) return undefined
   }
   const defaults = stage.defaultRouteSettings

@@ -9,16 +9,10 @@
 import type { RouteSettingsConfig } from '../../config/types'
 import type { ConsumeRequest, ThrottleSettings } from '../../rate-limit/types'
 import type { UsagePlanRecord } from '../../storage/usage-plan-types'
+import { routeSpecificSettings, type RouteNames, type SettingsMap } from '../route-settings'
 
 /** Plan tag that lets requests through when the limiter store fails (logged). DESIGN §5. */
 export const FAIL_OPEN_TAG = 'portico:failOpen'
-
-/** The route's names as limits are keyed: route key, then AWS `'/path/METHOD'` forms. */
-export interface RouteNames {
-  readonly routeKey: string
-  /** `/pets/{id}/GET` for the request method and, if different, for the route's method. */
-  readonly methodKeys: readonly string[]
-}
 
 /** `'/path/METHOD'` keys for a request, most specific first (the request method, then ANY). */
 export function methodKeys(resourcePath: string, method: string, routeMethod: string): string[] {
@@ -71,17 +65,18 @@ export function planFailsOpen(plan: Readonly<UsagePlanRecord>): boolean {
 }
 
 /**
- * Stage/route default throttling, or `undefined` when none is set. A route's settings override
- * the stage default field by field; a lone burst refills at the burst per second, a lone rate
- * gets a burst of the rate rounded up (never an unusable bucket of 0 by omission).
+ * Stage/route default throttling for a request method, or `undefined` when none is set. The
+ * route's own settings (../route-settings.ts) override the stage default field by field; a lone
+ * burst refills at the burst per second, a lone rate gets a burst of the rate rounded up (never an
+ * unusable bucket of 0 by omission).
  */
 export function routeThrottle(
   names: RouteNames,
+  method: string,
   defaults: RouteSettingsConfig | undefined,
-  perRoute: Readonly<Record<string, RouteSettingsConfig>> | undefined
+  perRoute: SettingsMap | undefined
 ): ThrottleSettings | undefined {
-  let specific: RouteSettingsConfig | undefined = perRoute?.[names.routeKey]
-  for (const key of names.methodKeys) specific ??= perRoute?.[key]
+  const specific = routeSpecificSettings(perRoute, names, method)
   const burst = specific?.throttlingBurstLimit ?? defaults?.throttlingBurstLimit
   const rate = specific?.throttlingRateLimit ?? defaults?.throttlingRateLimit
   if (burst === undefined && rate === undefined) return undefined

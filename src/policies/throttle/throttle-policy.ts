@@ -12,6 +12,7 @@ import type { Policy, PolicyHandler, RequestContext, RouteBuildInput } from '../
 import type { ConsumeRequest, ConsumeResult } from '../../rate-limit/types'
 import { planKeyObjectName, routeObjectName } from '../../rate-limit/limiter-client'
 import { methodKeys, planFailsOpen, planRequest, planThrottle, routeThrottle } from './limits'
+import { routeMethodOf } from '../route-settings'
 import { DEFAULT_LIMITER, type Limiter } from './limiter'
 import { admitFromLease, leaseApplies } from './lease-admit'
 import { retryAfterSeconds, setRateLimitHeaders } from './rate-limit-headers'
@@ -28,11 +29,12 @@ interface Bucket {
   readonly keyId?: string
 }
 
-function bucketFor(ctx: RequestContext, keysOf: () => string[]): Bucket | undefined {
+function bucketFor(ctx: RequestContext, routeMethod: string): Bucket | undefined {
   const plan = ctx.identity.usagePlan
   const keyId = ctx.identity.apiKeyId
   if (plan !== undefined && keyId !== undefined) {
-    const limits = planThrottle(plan, ctx.api.id, ctx.stage.name, keysOf())
+    const keys = methodKeys(ctx.resourcePath, ctx.request.method, routeMethod)
+    const limits = planThrottle(plan, ctx.api.id, ctx.stage.name, keys)
     return {
       objectName: planKeyObjectName(plan.id, keyId),
       request: planRequest(plan, keyId, limits),
@@ -43,8 +45,8 @@ function bucketFor(ctx: RequestContext, keysOf: () => string[]): Bucket | undefi
   const { defaultRouteSettings, routeSettings } = ctx.stage
   // Most routes have no limits at all: no allocation, no call.
   if (defaultRouteSettings === undefined && routeSettings === undefined) return undefined
-  const names = { routeKey: ctx.routeKey, methodKeys: keysOf() }
-  const throttle = routeThrottle(names, ctx.stage.defaultRouteSettings, ctx.stage.routeSettings)
+  const names = { routeKey: ctx.routeKey, resourcePath: ctx.resourcePath, routeMethod }
+  const throttle = routeThrottle(names, ctx.request.method, defaultRouteSettings, routeSettings)
   if (throttle === undefined) return undefined
   return {
     objectName: routeObjectName(ctx.api.id, ctx.stage.name, ctx.routeKey),
@@ -93,13 +95,10 @@ async function ask(
 /** The throttle step for one route; tests pass their own `limiter` in the input. */
 export function buildThrottle(input: ThrottleBuildInput): PolicyHandler {
   const limiter = input.limiter ?? DEFAULT_LIMITER
-  const routeKey = input.route.routeKey
-  const space = routeKey.indexOf(' ')
-  const routeMethod = space > 0 ? routeKey.slice(0, space) : 'ANY'
+  const routeMethod = routeMethodOf(input.route.routeKey)
   // Stage settings are only known per request (one build serves a deployment on any stage).
   return async (ctx, next) => {
-    const keysOf = () => methodKeys(ctx.resourcePath, ctx.request.method, routeMethod)
-    const bucket = bucketFor(ctx, keysOf)
+    const bucket = bucketFor(ctx, routeMethod)
     if (bucket === undefined) return next()
     const result = await ask(ctx, limiter, bucket)
     if (result === 'failed') return next()

@@ -38,17 +38,20 @@ function common(): {
   }
 }
 
+/** A build-step middleware setting `Host` to the admin host, before SigV4 signs the request. */
+function adminHost(host: string) {
+  return <A extends { request: unknown }, R>(next: (args: A) => Promise<R>) =>
+    (args: A): Promise<R> => {
+      if (hasHeaders(args.request)) args.request.headers.host = host
+      return next(args)
+    }
+}
+
 /** `@aws-sdk/client-api-gateway` (REST APIs, apigateway v1) against the local admin plane. */
 export function restApiClient(): APIGatewayClient {
   const { host, ...config } = common()
   const client = new APIGatewayClient(config)
-  client.middlewareStack.add(
-    (next) => async (args) => {
-      if (hasHeaders(args.request)) args.request.headers.host = host
-      return next(args)
-    },
-    HOST_OPTIONS
-  )
+  client.middlewareStack.add(adminHost(host), HOST_OPTIONS)
   return client
 }
 
@@ -56,12 +59,6 @@ export function restApiClient(): APIGatewayClient {
 export function httpApiClient(): ApiGatewayV2Client {
   const { host, ...config } = common()
   const client = new ApiGatewayV2Client(config)
-  client.middlewareStack.add(
-    (next) => async (args) => {
-      if (hasHeaders(args.request)) args.request.headers.host = host
-      return next(args)
-    },
-    HOST_OPTIONS
-  )
+  client.middlewareStack.add(adminHost(host), HOST_OPTIONS)
   return client
 }

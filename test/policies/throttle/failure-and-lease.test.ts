@@ -238,9 +238,3 @@ describe('per-method buckets in lease mode', () => {
     })
   })
 })
-
-describe('bindings', () => {
-  it('uses the worker’s RATE_LIMITER binding by default', () => {
-    expect(env.RATE_LIMITER).toBeDefined()
-  })
-})
