@@ -29,6 +29,16 @@ export const MAX_AUTHORIZATION_SCOPES = 50
 export const MAX_PARAMETERS = 100
 export const MAX_HEADERS = 50
 export const MAX_RESPONSE_TEMPLATES = 10
+/** AWS default quotas: 10 authorizers per API, 200 models per API. */
+export const MAX_AUTHORIZERS = 10
+export const MAX_MODELS = 200
+export const MAX_REQUEST_VALIDATORS = 50
+export const MAX_REQUEST_MODELS = 10
+export const MAX_ROUTE_RESPONSES = 10
+export const MAX_INTEGRATION_RESPONSES = 20
+/** AWS: up to 5 identity sources per authorizer; JWT audiences. */
+export const MAX_IDENTITY_SOURCES = 5
+export const MAX_AUDIENCES = 50
 /** Route settings entries per stage: one per route at most. */
 export const MAX_ROUTE_SETTINGS = MAX_ROUTES
 

@@ -81,6 +81,14 @@ const resourcePolicy = object({
   sourceIpDeny: array(cidr, MAX_RESOURCE_POLICY_ENTRIES),
 })
 
+/** A media type (`application/json`) or `$default` (WebSocket model/template selection). */
+const mediaType = str(256, {
+  pattern: '^(\\$default|[A-Za-z0-9!#$&^_.+-]+/[A-Za-z0-9!#$&^_.+*-]+)$',
+})
+/** AWS: model names are alphanumeric. */
+const modelName = str(128, { pattern: '^[A-Za-z0-9]{1,128}$' })
+const templates = map(mediaType, str(L.MAX_TEMPLATE_LENGTH), L.MAX_RESPONSE_TEMPLATES)
+
 const route = object(
   {
     id: resourceId,
@@ -109,6 +117,21 @@ const route = object(
     ),
     cacheShared: bool,
     resourcePolicy,
+    requestValidatorId: resourceId,
+    requestModels: map(mediaType, modelName, L.MAX_REQUEST_MODELS),
+    routeResponseSelectionExpression: str(256, { minLength: 1, pattern: '^\\$\\S' }),
+    routeResponses: array(
+      object(
+        {
+          id: resourceId,
+          routeResponseKey: str(256, { minLength: 1, pattern: '^\\S+$' }),
+          modelSelectionExpression: str(256, { minLength: 1, pattern: '^\\S+$' }),
+          responseModels: map(mediaType, modelName, L.MAX_REQUEST_MODELS),
+        },
+        ['id', 'routeResponseKey']
+      ),
+      L.MAX_ROUTE_RESPONSES
+    ),
   },
   ['id', 'routeKey']
 )
@@ -154,6 +177,21 @@ const integration = object(
       L.MAX_PARAMETERS
     ),
     mockResponse,
+    requestTemplates: templates,
+    templateSelectionExpression: str(256, { minLength: 1, pattern: '^\\S+$' }),
+    integrationResponses: array(
+      object(
+        {
+          id: resourceId,
+          integrationResponseKey: str(256, { minLength: 1, pattern: '^\\S+$' }),
+          responseTemplates: templates,
+          templateSelectionExpression: str(256, { minLength: 1, pattern: '^\\S+$' }),
+          contentHandlingStrategy: { enum: ['CONVERT_TO_BINARY', 'CONVERT_TO_TEXT'] },
+        },
+        ['id', 'integrationResponseKey']
+      ),
+      L.MAX_INTEGRATION_RESPONSES
+    ),
     passthrough: freeObject,
     description,
   },
@@ -168,6 +206,94 @@ const gatewayResponse = object({
     str(L.MAX_TEMPLATE_LENGTH),
     L.MAX_RESPONSE_TEMPLATES
   ),
+})
+
+/** `$request.header.X`, `$request.querystring.x`, `$context.x`, `$stageVariables.x`. */
+const identitySourceEntry = str(256, {
+  pattern:
+    "^\\$(request\\.header\\.[!#$%&'*+.^_`|~0-9A-Za-z-]+|request\\.querystring\\.[^\\s]+|context\\.[A-Za-z0-9_.]+|stageVariables\\.[A-Za-z0-9_]+)$",
+})
+const authorizer = object(
+  {
+    id: resourceId,
+    name: text(L.MAX_NAME_LENGTH, 1),
+    authorizerType: { enum: ['JWT', 'REQUEST', 'TOKEN'] },
+    identitySource: array(identitySourceEntry, L.MAX_IDENTITY_SOURCES),
+    jwtConfiguration: object(
+      {
+        issuer: str(L.MAX_URI_LENGTH, { minLength: 1, pattern: '^\\S+$' }),
+        audience: array(text(L.MAX_URI_LENGTH, 1), L.MAX_AUDIENCES),
+        jwksUri: str(L.MAX_URI_LENGTH, { pattern: '^https?://\\S+$' }),
+        algorithms: array(
+          {
+            enum: [
+              'RS256',
+              'RS384',
+              'RS512',
+              'PS256',
+              'PS384',
+              'PS512',
+              'ES256',
+              'ES384',
+              'ES512',
+              'EdDSA',
+              'Ed25519',
+            ],
+          },
+          11
+        ),
+        clockLeewaySeconds: integer(0, 60),
+      },
+      ['issuer', 'audience']
+    ),
+    authorizerUri: str(L.MAX_URI_LENGTH, { pattern: '^\\S+$' }),
+    authorizerResultTtlInSeconds: integer(0, 3600),
+    authorizerPayloadFormatVersion: { enum: ['1.0', '2.0'] },
+    enableSimpleResponses: bool,
+    identityValidationExpression: str(1024, { minLength: 1 }),
+    authorizerTimeoutInMillis: integer(L.MIN_TIMEOUT_MS, L.MAX_TIMEOUT_MS),
+  },
+  ['id', 'name', 'authorizerType']
+)
+
+const model = object(
+  {
+    id: resourceId,
+    name: modelName,
+    contentType: mediaType,
+    // The schema proper is vetted in code (draft 4 keywords, no remote $ref, safe patterns).
+    schema: freeObject,
+    description,
+  },
+  ['id', 'name', 'contentType', 'schema']
+)
+
+const requestValidator = object(
+  {
+    id: resourceId,
+    name: text(L.MAX_NAME_LENGTH, 1),
+    validateRequestBody: bool,
+    validateRequestParameters: bool,
+  },
+  ['id', 'name']
+)
+
+const corsConfiguration = object({
+  allowOrigins: array(str(L.MAX_URI_LENGTH, { minLength: 1, pattern: '^\\S+$' }), 100),
+  allowMethods: array(str(16, { pattern: '^(\\*|[A-Z]{1,16})$' }), 16),
+  allowHeaders: array(str(128, { pattern: "^(\\*|[!#$%&'*+.^_`|~0-9A-Za-z-]{1,128})$" }), 100),
+  exposeHeaders: array(str(128, { pattern: "^(\\*|[!#$%&'*+.^_`|~0-9A-Za-z-]{1,128})$" }), 100),
+  maxAge: integer(0, 86400),
+  allowCredentials: bool,
+})
+
+const webSocket = object({
+  allowOrigins: array(str(L.MAX_URI_LENGTH, { minLength: 1, pattern: '^\\S+$' }), 100),
+  maxMessageBytes: integer(1, 1024 * 1024),
+  idleTimeoutSeconds: integer(1, 7200),
+  maxConnectionSeconds: integer(1, 86400),
+  newConnectionsPerSecond: integer(1, L.MAX_THROTTLE_VALUE),
+  maxQueuedMessages: integer(1, 100000),
 })
 
 /** Schema of `ApiConfig` (KV `api/{apiId}`, and `DeploymentConfig.api`). */
@@ -195,6 +321,11 @@ export const API_CONFIG_SCHEMA: Schema = object(
     importWarnings: array(text(L.MAX_DESCRIPTION_LENGTH), L.MAX_IMPORT_WARNINGS),
     openapiExtras: freeObject,
     resourcePolicy,
+    authorizers: array(authorizer, L.MAX_AUTHORIZERS),
+    models: array(model, L.MAX_MODELS),
+    requestValidators: array(requestValidator, L.MAX_REQUEST_VALIDATORS),
+    corsConfiguration,
+    webSocket,
   },
   ['schemaVersion', 'id', 'name', 'protocolType', 'createdDate', 'routes', 'integrations']
 )

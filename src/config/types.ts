@@ -47,6 +47,104 @@ export interface ApiConfig {
   openapiExtras?: Record<string, unknown>
   /** IP allow/deny lists for every route (route-level lists add to these). */
   resourcePolicy?: ResourcePolicyConfig
+  /** JWT and request (Lambda-style) authorizers; routes refer to them by `authorizerId`. */
+  authorizers?: AuthorizerConfig[]
+  /** JSON Schema (draft 4) models; routes refer to them by name in `requestModels`. */
+  models?: ModelConfig[]
+  /** AWS request validators; routes refer to them by `requestValidatorId`. */
+  requestValidators?: RequestValidatorConfig[]
+  /** CORS (HTTP API `corsConfiguration`, REST `x-amazon-apigateway-cors`). */
+  corsConfiguration?: CorsConfig
+  /** WEBSOCKET APIs: Origin allow-list and connection/message limits (defaults as AWS). */
+  webSocket?: WebSocketSettingsConfig
+}
+
+/** An authorizer (apigatewayv2 Authorizer shape; REST TOKEN/REQUEST authorizers map here). */
+export interface AuthorizerConfig {
+  /** Stable id, referenced by `RouteConfig.authorizerId`. */
+  id: string
+  name: string
+  authorizerType: 'JWT' | 'REQUEST' | 'TOKEN'
+  /**
+   * Where the identity comes from, AWS HTTP API syntax: `$request.header.Authorization`,
+   * `$request.querystring.token`, `$context.x`, `$stageVariables.x`. JWT: exactly one (default
+   * `$request.header.Authorization`); TOKEN: exactly one header; REQUEST: any number (all must
+   * be present, else 401 without calling the authorizer).
+   */
+  identitySource?: string[]
+  /** JWT authorizers only. */
+  jwtConfiguration?: JwtConfiguration
+  /** REQUEST/TOKEN: `worker://BINDING` (service binding) or an `https://` endpoint. */
+  authorizerUri?: string
+  /** REQUEST/TOKEN: 0–3600 s, default 300; 0 turns the result cache off. */
+  authorizerResultTtlInSeconds?: number
+  /** REQUEST: event format sent to the authorizer (HTTP APIs default 2.0, REST 1.0). */
+  authorizerPayloadFormatVersion?: '1.0' | '2.0'
+  /** REQUEST 2.0: the authorizer may answer `{isAuthorized, context}` instead of an IAM policy. */
+  enableSimpleResponses?: boolean
+  /** TOKEN: the token must match this regular expression (vetted at write) before the call. */
+  identityValidationExpression?: string
+  /** REQUEST/TOKEN: call timeout, 50–29000 ms, default 10000. */
+  authorizerTimeoutInMillis?: number
+}
+
+export interface JwtConfiguration {
+  /** Expected `iss`, exact match. */
+  issuer: string
+  /** Accepted `aud` values (one must match). */
+  audience: string[]
+  /** JWKS endpoint; absent: discovered from `{issuer}/.well-known/openid-configuration`. */
+  jwksUri?: string
+  /** Allowed `alg` values, pinned (RS*, PS*, ES*, EdDSA; never `none`). Default `["RS256"]`. */
+  algorithms?: string[]
+  /** 0–60 s of clock skew allowed on `exp`/`nbf`/`iat`. Default 0. */
+  clockLeewaySeconds?: number
+}
+
+/** A JSON Schema draft 4 model (AWS Model). */
+export interface ModelConfig {
+  id: string
+  /** Alphanumeric, referenced from `RouteConfig.requestModels`. */
+  name: string
+  contentType: string
+  /** The parsed JSON Schema (AWS keeps it as a string; stored parsed, vetted at write). */
+  schema: Record<string, unknown>
+  description?: string
+}
+
+/** AWS RequestValidator. */
+export interface RequestValidatorConfig {
+  id: string
+  name: string
+  validateRequestBody?: boolean
+  validateRequestParameters?: boolean
+}
+
+/** HTTP API `corsConfiguration` (exact origins; `*` only without credentials). */
+export interface CorsConfig {
+  allowOrigins?: string[]
+  allowMethods?: string[]
+  allowHeaders?: string[]
+  exposeHeaders?: string[]
+  /** Seconds, 0–86400. */
+  maxAge?: number
+  allowCredentials?: boolean
+}
+
+/** Portico's WebSocket settings (AWS has fixed limits; here they are the defaults). */
+export interface WebSocketSettingsConfig {
+  /** Exact `Origin` values admitted on `$connect`; absent: no browser-origin check. */
+  allowOrigins?: string[]
+  /** Largest message in bytes (default 131072 = 128 KiB); larger closes with 1009. */
+  maxMessageBytes?: number
+  /** Seconds without a message before the gateway closes (default 600). */
+  idleTimeoutSeconds?: number
+  /** Longest connection in seconds (default 7200). */
+  maxConnectionSeconds?: number
+  /** New connections per second per API key (or per client IP without a key). */
+  newConnectionsPerSecond?: number
+  /** Messages queued for one slow connection before it is closed with 1013 (default 1000). */
+  maxQueuedMessages?: number
 }
 
 /**
@@ -90,6 +188,34 @@ export interface RouteConfig {
   cacheShared?: boolean
   /** IP allow/deny lists added to the API's for this route. */
   resourcePolicy?: ResourcePolicyConfig
+  /** Request validator by id in `ApiConfig.requestValidators`. */
+  requestValidatorId?: string
+  /** Content type → model name (`ApiConfig.models`); REST `requestBody` / WebSocket models. */
+  requestModels?: Record<string, string>
+  /** WEBSOCKET: `$default` to send the integration's answer back to the caller. */
+  routeResponseSelectionExpression?: string
+  /** WEBSOCKET: route responses (AWS RouteResponse). */
+  routeResponses?: RouteResponseConfig[]
+}
+
+/** WEBSOCKET route response (AWS RouteResponse). */
+export interface RouteResponseConfig {
+  id: string
+  /** `$default` (the only key AWS supports for proxy integrations). */
+  routeResponseKey: string
+  modelSelectionExpression?: string
+  responseModels?: Record<string, string>
+}
+
+/** WEBSOCKET integration response (AWS IntegrationResponse). */
+export interface IntegrationResponseConfig {
+  id: string
+  /** `$default` or a status pattern like `/2\d\d/`. */
+  integrationResponseKey: string
+  /** Content type (or `$default`) → template answered to the caller. */
+  responseTemplates?: Record<string, string>
+  templateSelectionExpression?: string
+  contentHandlingStrategy?: 'CONVERT_TO_BINARY' | 'CONVERT_TO_TEXT'
 }
 
 export interface IntegrationConfig {
@@ -117,6 +243,11 @@ export interface IntegrationConfig {
   responseParameters?: Record<string, Record<string, string>>
   /** MOCK: the response the gateway answers with. */
   mockResponse?: MockResponseConfig
+  /** WEBSOCKET: request templates by selection value (MOCK: `{"statusCode": 200}`). */
+  requestTemplates?: Record<string, string>
+  templateSelectionExpression?: string
+  /** WEBSOCKET: integration responses (AWS IntegrationResponse). */
+  integrationResponses?: IntegrationResponseConfig[]
   /** REST round-trip: AWS integration fields Portico keeps but does not act on. */
   passthrough?: Record<string, unknown>
   description?: string

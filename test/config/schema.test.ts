@@ -9,6 +9,14 @@ import {
 import type {
   AccessLogSettingsConfig,
   ApiConfig,
+  AuthorizerConfig,
+  CorsConfig,
+  IntegrationResponseConfig,
+  JwtConfiguration,
+  ModelConfig,
+  RequestValidatorConfig,
+  RouteResponseConfig,
+  WebSocketSettingsConfig,
   ApiMappingConfig,
   CanarySettingsConfig,
   DeploymentConfig,
@@ -47,6 +55,73 @@ const API: Keys<ApiConfig> = {
   importWarnings: false,
   openapiExtras: false,
   resourcePolicy: false,
+  authorizers: false,
+  models: false,
+  requestValidators: false,
+  corsConfiguration: false,
+  webSocket: false,
+}
+const AUTHORIZER: Keys<AuthorizerConfig> = {
+  id: true,
+  name: true,
+  authorizerType: true,
+  identitySource: false,
+  jwtConfiguration: false,
+  authorizerUri: false,
+  authorizerResultTtlInSeconds: false,
+  authorizerPayloadFormatVersion: false,
+  enableSimpleResponses: false,
+  identityValidationExpression: false,
+  authorizerTimeoutInMillis: false,
+}
+const JWT: Keys<JwtConfiguration> = {
+  issuer: true,
+  audience: true,
+  jwksUri: false,
+  algorithms: false,
+  clockLeewaySeconds: false,
+}
+const MODEL: Keys<ModelConfig> = {
+  id: true,
+  name: true,
+  contentType: true,
+  schema: true,
+  description: false,
+}
+const VALIDATOR: Keys<RequestValidatorConfig> = {
+  id: true,
+  name: true,
+  validateRequestBody: false,
+  validateRequestParameters: false,
+}
+const CORS: Keys<CorsConfig> = {
+  allowOrigins: false,
+  allowMethods: false,
+  allowHeaders: false,
+  exposeHeaders: false,
+  maxAge: false,
+  allowCredentials: false,
+}
+const WEBSOCKET: Keys<WebSocketSettingsConfig> = {
+  allowOrigins: false,
+  maxMessageBytes: false,
+  idleTimeoutSeconds: false,
+  maxConnectionSeconds: false,
+  newConnectionsPerSecond: false,
+  maxQueuedMessages: false,
+}
+const ROUTE_RESPONSE: Keys<RouteResponseConfig> = {
+  id: true,
+  routeResponseKey: true,
+  modelSelectionExpression: false,
+  responseModels: false,
+}
+const INTEGRATION_RESPONSE: Keys<IntegrationResponseConfig> = {
+  id: true,
+  integrationResponseKey: true,
+  responseTemplates: false,
+  templateSelectionExpression: false,
+  contentHandlingStrategy: false,
 }
 const ROUTE: Keys<RouteConfig> = {
   id: true,
@@ -62,6 +137,10 @@ const ROUTE: Keys<RouteConfig> = {
   cacheKeyParameters: false,
   cacheShared: false,
   resourcePolicy: false,
+  requestValidatorId: false,
+  requestModels: false,
+  routeResponseSelectionExpression: false,
+  routeResponses: false,
 }
 const RESOURCE_POLICY: Keys<ResourcePolicyConfig> = { sourceIpAllow: false, sourceIpDeny: false }
 const INTEGRATION: Keys<IntegrationConfig> = {
@@ -74,6 +153,9 @@ const INTEGRATION: Keys<IntegrationConfig> = {
   requestParameters: false,
   responseParameters: false,
   mockResponse: false,
+  requestTemplates: false,
+  templateSelectionExpression: false,
+  integrationResponses: false,
   passthrough: false,
   description: false,
 }
@@ -173,6 +255,38 @@ const PAIRS: [string, Record<string, unknown>, Record<string, boolean>][] = [
     'GatewayResponseConfig',
     at(API_CONFIG_SCHEMA, ...API_PROPS, 'gatewayResponses', 'additionalProperties'),
     GATEWAY_RESPONSE,
+  ],
+  ['AuthorizerConfig', at(API_CONFIG_SCHEMA, ...API_PROPS, 'authorizers', 'items'), AUTHORIZER],
+  [
+    'JwtConfiguration',
+    at(API_CONFIG_SCHEMA, ...API_PROPS, 'authorizers', 'items', 'properties', 'jwtConfiguration'),
+    JWT,
+  ],
+  ['ModelConfig', at(API_CONFIG_SCHEMA, ...API_PROPS, 'models', 'items'), MODEL],
+  [
+    'RequestValidatorConfig',
+    at(API_CONFIG_SCHEMA, ...API_PROPS, 'requestValidators', 'items'),
+    VALIDATOR,
+  ],
+  ['CorsConfig', at(API_CONFIG_SCHEMA, ...API_PROPS, 'corsConfiguration'), CORS],
+  ['WebSocketSettingsConfig', at(API_CONFIG_SCHEMA, ...API_PROPS, 'webSocket'), WEBSOCKET],
+  [
+    'RouteResponseConfig',
+    at(API_CONFIG_SCHEMA, ...API_PROPS, 'routes', 'items', 'properties', 'routeResponses', 'items'),
+    ROUTE_RESPONSE,
+  ],
+  [
+    'IntegrationResponseConfig',
+    at(
+      API_CONFIG_SCHEMA,
+      ...API_PROPS,
+      'integrations',
+      'items',
+      'properties',
+      'integrationResponses',
+      'items'
+    ),
+    INTEGRATION_RESPONSE,
   ],
   ['DeploymentConfig', at(DEPLOYMENT_CONFIG_SCHEMA), DEPLOYMENT],
   ['StageConfig', at(STAGE_CONFIG_SCHEMA), STAGE],
