@@ -15,6 +15,7 @@ export default defineConfig({
                 TEST_MIGRATIONS: migrations,
                 UPSTREAM_PORT: inject('upstreamPort'),
                 CLOSED_PORT: inject('closedPort'),
+                JWKS_PORT: inject('jwksPort'),
                 ADMIN_TOKEN: 'test-admin-token-0123456789',
                 ADMIN_ACCESS_KEY_ID: 'AKIDPORTICOTEST00001',
                 ADMIN_SECRET_ACCESS_KEY: 'test-secret-key-0123456789abcdef0123456789',

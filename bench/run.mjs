@@ -33,6 +33,7 @@ import os from 'node:os'
 import { dirname, join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { gzipSync } from 'node:zlib'
+import { exportJWK, generateKeyPair, SignJWT } from 'jose'
 
 process.env.WRANGLER_SEND_METRICS = 'false'
 process.env.CLOUDFLARE_CF_FETCH_ENABLED = 'false'
@@ -43,6 +44,7 @@ const OUT_DIR = join(BENCH_DIR, '.out')
 const RESULTS_DIR = join(BENCH_DIR, 'results')
 const LUA_SCRIPT = join(BENCH_DIR, 'report.lua')
 const STATUS_LUA_SCRIPT = join(BENCH_DIR, 'report-statuses.lua')
+const POST_LUA_SCRIPT = join(BENCH_DIR, 'report-post.lua')
 const FRESH_KEY_LUA_SCRIPT = join(BENCH_DIR, 'report-fresh-key.lua')
 const BARE_WORKER = join(BENCH_DIR, 'bare-worker.js')
 
@@ -106,6 +108,38 @@ const GATEWAY_HOST = `${API_ID}.execute-api.localhost`
 // the uncached route beside it.
 const CACHE_STAGE = 'benchcache'
 const UPSTREAM_BODY = JSON.stringify({ ok: true, from: 'bench-upstream' })
+// Access control (issue 4): a JWT-protected route and a validated route beside the same
+// HTTP_PROXY integration without them. The signing key is made per run; the upstream serves its
+// JWKS (fetched once by the gateway, then cached in the isolate).
+const JWT_ISSUER = 'https://issuer.bench.portico.test'
+const JWT_AUDIENCE = 'portico-bench'
+const JWKS_PATH = '/.well-known/jwks.json'
+let jwksBody = '{"keys":[]}'
+// One body for the probe and for wrk (bench/report-post.lua reads it from the environment).
+const POST_BODY = JSON.stringify({ id: 42, name: 'Rex', tag: 'dog', owner: { name: 'Ada' } })
+const PET_SCHEMA = {
+  $schema: 'http://json-schema.org/draft-04/schema#',
+  type: 'object',
+  required: ['id', 'name'],
+  additionalProperties: false,
+  properties: {
+    id: { type: 'integer', minimum: 1 },
+    name: { type: 'string', minLength: 1, maxLength: 64 },
+    tag: { type: 'string', enum: ['dog', 'cat', 'fish'] },
+    owner: {
+      type: 'object',
+      required: ['name'],
+      properties: { name: { type: 'string', pattern: '^[A-Za-z ]{1,64}$' } },
+    },
+  },
+}
+/** `BENCH_ONLY=gateway,gatewayJwt` runs only those targets (and their 1-connection twins). */
+const ONLY = new Set(
+  (process.env.BENCH_ONLY ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+)
 const CONST_BODY = '{"ok":true}'
 
 // Usage plans + keys seeded into the gateway's D1 (migrations/0002 columns), all covering
@@ -427,6 +461,11 @@ async function startUpstream(port) {
     upstreamStats.requests++
     upstreamStats.byPath.set(req.url, (upstreamStats.byPath.get(req.url) ?? 0) + 1)
     if (TIMED_PATHS.has(req.url)) upstreamStats.times.get(req.url).push(performance.now())
+    if (req.url === JWKS_PATH) {
+      res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'max-age=3600' })
+      res.end(jwksBody)
+      return
+    }
     res.writeHead(200, { 'content-type': 'application/json', 'content-length': body.length })
     res.end(body)
   })
@@ -523,6 +562,22 @@ async function seedGateway(mf, upstreamPort) {
         integrationId: 'iproxy',
         cacheKeyParameters: ['method.request.querystring.k'],
       },
+      // Access control: the same integration as `ANY /{proxy+}`, with a JWT authorizer / with a
+      // body + parameter validator (POSTs to other paths are the unvalidated twin).
+      {
+        id: 'rjwt',
+        routeKey: 'ANY /jwt/{proxy+}',
+        integrationId: 'iproxy',
+        authorizationType: 'JWT',
+        authorizerId: 'ajwt',
+      },
+      {
+        id: 'rvalid',
+        routeKey: 'POST /validated/{proxy+}',
+        integrationId: 'iproxy',
+        requestValidatorId: 'vall',
+        requestModels: { 'application/json': 'Pet' },
+      },
       // Keyed + throttled: the same integration as `ANY /{proxy+}`; the key picks the plan.
       {
         id: 'rlimited',
@@ -547,6 +602,24 @@ async function seedGateway(mf, upstreamPort) {
           body: CONST_BODY,
         },
       },
+    ],
+    authorizers: [
+      {
+        id: 'ajwt',
+        name: 'bench-jwt',
+        authorizerType: 'JWT',
+        identitySource: ['$request.header.Authorization'],
+        jwtConfiguration: {
+          issuer: JWT_ISSUER,
+          audience: [JWT_AUDIENCE],
+          jwksUri: `http://127.0.0.1:${upstreamPort}${JWKS_PATH}`,
+          algorithms: ['RS256'],
+        },
+      },
+    ],
+    models: [{ id: 'mpet', name: 'Pet', contentType: 'application/json', schema: PET_SCHEMA }],
+    requestValidators: [
+      { id: 'vall', name: 'all', validateRequestBody: true, validateRequestParameters: true },
     ],
   }
   const deployment = {
@@ -622,12 +695,35 @@ async function seedKeys(mf) {
   await db.batch(statements)
 }
 
-/** One GET with an explicit Host header (fetch() would not let us set it). */
-function probe(url, host, headers = {}) {
+/** A per-run RS256 key: its public half becomes the upstream's JWKS; returns a 1-hour token. */
+async function makeBenchToken() {
+  const { privateKey, publicKey } = await generateKeyPair('RS256')
+  const jwk = { ...(await exportJWK(publicKey)), kid: 'bench-1', alg: 'RS256', use: 'sig' }
+  jwksBody = JSON.stringify({ keys: [jwk] })
+  return new SignJWT({ scope: 'pets:read' })
+    .setProtectedHeader({ alg: 'RS256', kid: 'bench-1' })
+    .setIssuer(JWT_ISSUER)
+    .setAudience(JWT_AUDIENCE)
+    .setSubject('bench-user')
+    .setIssuedAt()
+    .setExpirationTime('1h')
+    .sign(privateKey)
+}
+
+/** One request with an explicit Host header (fetch() would not let us set it). */
+function probe(url, host, headers = {}, { method = 'GET', body } = {}) {
   return new Promise((resolve) => {
     const req = httpRequest(
       url,
-      { headers: { ...(host ? { host } : {}), ...headers }, timeout: 15_000 },
+      {
+        method,
+        headers: {
+          ...(host ? { host } : {}),
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...headers,
+        },
+        timeout: 15_000,
+      },
       (res) => {
         let body = ''
         res.setEncoding('utf8')
@@ -637,7 +733,7 @@ function probe(url, host, headers = {}) {
     )
     req.on('timeout', () => req.destroy(new Error('timed out')))
     req.on('error', (e) => resolve({ status: 0, body: String(e.message), headers: {} }))
-    req.end()
+    req.end(body)
   })
 }
 
@@ -665,7 +761,10 @@ async function runWrk(target, seconds, pin) {
   const [cmd, cmdArgs] = pin.pinned
     ? ['taskset', ['-c', String(pin.wrkCpu), 'wrk', ...args]]
     : ['wrk', args]
-  const r = await run(cmd, cmdArgs, { timeoutMs: (seconds + 30) * 1000 })
+  const r = await run(cmd, cmdArgs, {
+    timeoutMs: (seconds + 30) * 1000,
+    env: { ...process.env, BENCH_POST_BODY: POST_BODY },
+  })
   const line = r.stdout.split('\n').find((l) => l.startsWith('BENCH_JSON '))
   const statusLine = r.stdout.split('\n').find((l) => l.startsWith('BENCH_STATUS '))
   if (r.code !== 0 || line === undefined) {
@@ -1041,6 +1140,25 @@ function markdown(result) {
   lines.push(
     `| upstream requests per request (uncached: ${upstreamShare('gatewayCacheOff')}) | ${upstreamShare('gatewayCacheHit')} | ${upstreamShare('gatewayCacheMiss')} |`
   )
+  lines.push('')
+  lines.push(
+    'Access control: JWT-protected GET vs the same GET without an authorizer; validated POST vs the same POST without validation (same HTTP_PROXY integration):'
+  )
+  lines.push('')
+  lines.push('| check | JWT authorizer | request validation |')
+  lines.push('| --- | ---: | ---: |')
+  lines.push(
+    `| throughput vs unprotected route, ${o.connections} connections | ${times(extra.jwtVsPlainRps)} | ${times(extra.validatedVsPlainRps)} |`
+  )
+  lines.push(
+    `| throughput vs unprotected route, 1 connection | ${times(extra.jwtVsPlainRpsC1)} | ${times(extra.validatedVsPlainRpsC1)} |`
+  )
+  lines.push(
+    `| added p50, 1 connection | ${signed(extra.jwtAddedP50MsC1, 3, ' ms')} | ${signed(extra.validatedAddedP50MsC1, 3, ' ms')} |`
+  )
+  lines.push(
+    `| workerd CPU added per request | ${signed(extra.jwtAddedCpuUsPerReq, 0, ' µs')} | ${signed(extra.validatedAddedCpuUsPerReq, 0, ' µs')} |`
+  )
   if (result.overgrant.length > 0) {
     lines.push('')
     lines.push(
@@ -1101,9 +1219,9 @@ async function main() {
   await ensureWrk()
 
   // Watchdog: bundling + start-up + every target's warm-up and run, with generous slack.
-  // 17 targets per round, then the over-grant phase (2 short wrk runs).
+  // 23 targets per round, then the over-grant phase (2 short wrk runs).
   const budgetMs =
-    (17 * OPTS.rounds * (OPTS.durationS + OPTS.warmupS + 35) + 2 * (OPTS.overgrantS + 35) + 420) *
+    (23 * OPTS.rounds * (OPTS.durationS + OPTS.warmupS + 35) + 2 * (OPTS.overgrantS + 35) + 420) *
     1000
   setTimeout(
     () => void exitWith(1, `time budget (${Math.round(budgetMs / 1000)} s) exceeded`),
@@ -1124,6 +1242,7 @@ async function main() {
       : `not pinning: ${pin.reason}`
   )
 
+  const bearer = await makeBenchToken()
   await startUpstream(PORTS.upstream)
   log(`upstream on 127.0.0.1:${PORTS.upstream}`)
 
@@ -1167,6 +1286,37 @@ async function main() {
       host: GATEWAY_HOST,
       headers: { 'x-api-key': BENCH_PLANS.lease.key },
       needsD1: true,
+      expect: UPSTREAM_BODY,
+    },
+    {
+      name: 'gatewayJwt',
+      label: 'gateway + JWT authorizer (RS256) → upstream',
+      worker: 'gateway',
+      url: `http://127.0.0.1:${PORTS.gateway}/${STAGE}/jwt/hello`,
+      host: GATEWAY_HOST,
+      headers: { authorization: `Bearer ${bearer}` },
+      expect: UPSTREAM_BODY,
+    },
+    {
+      name: 'gatewayPost',
+      label: 'gateway HTTP_PROXY, POST JSON body → upstream',
+      worker: 'gateway',
+      url: `http://127.0.0.1:${PORTS.gateway}/${STAGE}/plain/hello`,
+      host: GATEWAY_HOST,
+      method: 'POST',
+      body: POST_BODY,
+      script: POST_LUA_SCRIPT,
+      expect: UPSTREAM_BODY,
+    },
+    {
+      name: 'gatewayValidated',
+      label: 'gateway + request validation (draft-4 model), same POST → upstream',
+      worker: 'gateway',
+      url: `http://127.0.0.1:${PORTS.gateway}/${STAGE}/validated/hello`,
+      host: GATEWAY_HOST,
+      method: 'POST',
+      body: POST_BODY,
+      script: POST_LUA_SCRIPT,
       expect: UPSTREAM_BODY,
     },
     {
@@ -1260,7 +1410,7 @@ async function main() {
 
   // Check every target answers as expected before loading it.
   const live = []
-  for (const target of targets) {
+  for (const target of targets.filter((t) => ONLY.size === 0 || ONLY.has(t.name))) {
     if (gatewayBlocked && target.host) {
       skipped.push({ name: target.name, label: target.label, reason: gatewayBlocked })
       continue
@@ -1270,7 +1420,7 @@ async function main() {
       continue
     }
     const probeUrl = target.freshKeys ? `${target.url}?k=probe${Date.now()}` : target.url
-    let r = await probe(probeUrl, target.host, target.headers)
+    let r = await probe(probeUrl, target.host, target.headers, target)
     if (target.xCache === 'Hit' && r.status === 200) {
       // The first request stored the entry (cache writes run after the response): ask again.
       await sleep(300)
@@ -1301,6 +1451,9 @@ async function main() {
     'gatewayCacheHit',
     'gatewayCacheMiss',
     'gatewayCacheOff',
+    'gatewayJwt',
+    'gatewayPost',
+    'gatewayValidated',
   ]) {
     const t = live.find((x) => x.name === name)
     if (t) live.push({ ...t, name: `${name}C1`, label: `${t.label}, 1 connection`, connections: 1 })
@@ -1416,6 +1569,16 @@ async function main() {
       cacheMissAddedP50MsC1: added('gatewayCacheMissC1', 'gatewayCacheOffC1'),
       cacheHitAddedCpuUsPerReq: cpuAdded('gatewayCacheHit', 'gatewayCacheOff'),
       cacheMissAddedCpuUsPerReq: cpuAdded('gatewayCacheMiss', 'gatewayCacheOff'),
+      // Issue 4: a JWT-protected route vs the same GET without it; a validated POST vs the
+      // same POST without validation.
+      jwtVsPlainRps: ratio('gatewayJwt', 'gateway'),
+      jwtVsPlainRpsC1: ratio('gatewayJwtC1', 'gatewayC1'),
+      jwtAddedP50MsC1: added('gatewayJwtC1', 'gatewayC1'),
+      jwtAddedCpuUsPerReq: cpuAdded('gatewayJwt', 'gateway'),
+      validatedVsPlainRps: ratio('gatewayValidated', 'gatewayPost'),
+      validatedVsPlainRpsC1: ratio('gatewayValidatedC1', 'gatewayPostC1'),
+      validatedAddedP50MsC1: added('gatewayValidatedC1', 'gatewayPostC1'),
+      validatedAddedCpuUsPerReq: cpuAdded('gatewayValidated', 'gatewayPost'),
     },
     overgrant: overgrants,
     targets: {

@@ -43,3 +43,26 @@ export declare function demoKeyExample(options: {
 }): string
 
 export declare function seedDemo(options: SeedDemoOptions): Promise<SeedDemoResult>
+
+export declare const CHAT_API_NAME: string
+
+export interface SeedChatResult {
+  apiId: string
+  stageName: string
+  /** false when the chat API already existed (its routes and integrations were rebuilt). */
+  created: boolean
+}
+
+export declare function seedChat(options: {
+  port: number
+  adminToken: string
+  adminHost?: string
+  /** Default `dev`. */
+  stageName?: string
+}): Promise<SeedChatResult>
+
+export declare function chatExample(options: {
+  apiId: string
+  stageName: string
+  port?: number
+}): string

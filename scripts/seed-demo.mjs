@@ -170,3 +170,100 @@ export function demoKeyExample({ apiId, stageName, value, port = 8787 }) {
     `    -H 'x-api-key: ${value}' http://127.0.0.1:${port}/${stageName}/premium; done`,
   ].join('\n')
 }
+
+export const CHAT_API_NAME = 'portico-demo-chat'
+const CHAT_ROUTES = ['join', 'leave', 'send']
+const CHAT_HELP =
+  '{"connectionId": "$context.connectionId", "help": "send {\\"action\\":\\"join\\",\\"room\\":\\"lobby\\"}, then {\\"action\\":\\"send\\",\\"room\\":\\"lobby\\",\\"text\\":\\"hi\\"}; {\\"action\\":\\"leave\\",\\"room\\":\\"lobby\\"} to leave"}'
+
+/** Creates a route answering through `integrationId` with a `$default` route response. */
+async function createAnsweringRoute(admin, apiId, routeKey, integrationId) {
+  const route = await admin('POST', `/v2/apis/${apiId}/routes`, {
+    routeKey,
+    target: `integrations/${integrationId}`,
+    routeResponseSelectionExpression: '$default',
+  })
+  await admin('POST', `/v2/apis/${apiId}/routes/${route.routeId}/routeresponses`, {
+    routeResponseKey: '$default',
+  })
+}
+
+/**
+ * Seeds the demo chat, a WebSocket API (apigatewayv2 admin resources), idempotently: the API is
+ * found by name and its routes and integrations are rebuilt, so its id stays stable across runs.
+ * Routes `join`, `leave`, `send` go to the demo backend Worker (demo/backend/chat.ts: rooms are
+ * topics); `$default` is a MOCK answering a help text with the caller's connection id.
+ * @param {{ port: number, adminToken: string, adminHost?: string, stageName?: string }} options
+ * @returns {Promise<{ apiId: string, stageName: string, created: boolean }>}
+ */
+export async function seedChat(options) {
+  const { adminHost = 'admin.localhost', stageName = 'dev' } = options
+  const admin = adminClient({ ...options, adminHost })
+  const apis = await admin('GET', '/v2/apis?maxResults=500')
+  const existing = (Array.isArray(apis?.items) ? apis.items : []).find(
+    (api) => api?.name === CHAT_API_NAME && api?.protocolType === 'WEBSOCKET'
+  )
+  const apiId =
+    existing?.apiId ??
+    (
+      await admin('POST', '/v2/apis', {
+        name: CHAT_API_NAME,
+        protocolType: 'WEBSOCKET',
+        routeSelectionExpression: '$request.body.action',
+        description: 'portico demo chat (npm start): rooms are topics',
+      })
+    )?.apiId
+  if (typeof apiId !== 'string' || apiId === '') throw new Error('the admin API returned no API id')
+
+  // Routes first: an integration a route targets cannot be deleted (409).
+  const routes = await admin('GET', `/v2/apis/${apiId}/routes?maxResults=500`)
+  for (const route of routes?.items ?? []) {
+    await admin('DELETE', `/v2/apis/${apiId}/routes/${route.routeId}`)
+  }
+  const integrations = await admin('GET', `/v2/apis/${apiId}/integrations?maxResults=500`)
+  for (const integration of integrations?.items ?? []) {
+    await admin('DELETE', `/v2/apis/${apiId}/integrations/${integration.integrationId}`)
+  }
+
+  const backend = await admin('POST', `/v2/apis/${apiId}/integrations`, {
+    integrationType: 'WORKER',
+    integrationUri: 'worker://DEMO_BACKEND',
+    description: 'demo/backend/chat.ts',
+  })
+  for (const routeKey of CHAT_ROUTES) {
+    await createAnsweringRoute(admin, apiId, routeKey, backend.integrationId)
+  }
+  const help = await admin('POST', `/v2/apis/${apiId}/integrations`, {
+    integrationType: 'MOCK',
+    requestTemplates: { $default: '{"statusCode": 200}' },
+  })
+  await admin('POST', `/v2/apis/${apiId}/integrations/${help.integrationId}/integrationresponses`, {
+    integrationResponseKey: '$default',
+    responseTemplates: { $default: CHAT_HELP },
+  })
+  await createAnsweringRoute(admin, apiId, '$default', help.integrationId)
+
+  const stages = await admin('GET', `/v2/apis/${apiId}/stages?maxResults=500`)
+  if (!(stages?.items ?? []).some((s) => s?.stageName === stageName)) {
+    await admin('POST', `/v2/apis/${apiId}/stages`, { stageName })
+  }
+  await admin('POST', `/v2/apis/${apiId}/deployments`, {
+    stageName,
+    description: 'portico demo chat (npm start)',
+  })
+  return { apiId, stageName, created: existing === undefined }
+}
+
+/** How to talk to the demo chat with wscat. */
+export function chatExample({ apiId, stageName, port = 8787 }) {
+  return [
+    `Demo chat (WebSocket API ${CHAT_API_NAME}, id ${apiId}), stage ${stageName}: rooms are topics.`,
+    `  npx wscat -c ws://${apiId}.execute-api.localhost:${port}/${stageName}`,
+    `  (where *.localhost does not resolve: npx wscat -c ws://127.0.0.1:${port}/${stageName} -H 'Host: ${apiId}.execute-api.localhost')`,
+    `  then send (open a second wscat to see the broadcast arrive there too):`,
+    `    {"action":"join","room":"lobby"}`,
+    `    {"action":"send","room":"lobby","text":"hello","name":"ada"}`,
+    `    {"action":"leave","room":"lobby"}`,
+    `    anything else → help ($default route)`,
+  ].join('\n')
+}

@@ -1,10 +1,11 @@
 // `npm start`: the local quick start. Generates admin credentials (.dev.vars) when missing,
 // applies D1 migrations, starts the demo pets upstream and `wrangler dev` (gateway + demo
-// backend), seeds the demo API through the admin API and prints how to call it.
+// backend), seeds the demo REST API and the demo chat (a WebSocket API) through the admin API
+// and prints how to call them.
 // Env: PORTICO_PORT (8787), DEMO_UPSTREAM_PORT (8788), PORTICO_NO_SEED=1 to skip the demo.
 import { join, relative } from 'node:path'
 import { startDemoUpstream } from '../demo/upstream.mjs'
-import { ensureDevVars } from './lib/dev-vars.mjs'
+import { ensureDevVars, formatEnvFile, writePrivateFile } from './lib/dev-vars.mjs'
 import {
   ROOT,
   applyLocalMigrations,
@@ -12,12 +13,14 @@ import {
   startWranglerDev,
   waitUntilReady,
 } from './lib/wrangler.mjs'
-import { demoKeyExample, seedDemo } from './seed-demo.mjs'
+import { chatExample, demoKeyExample, seedChat, seedDemo } from './seed-demo.mjs'
 
 const PORT = Number(process.env.PORTICO_PORT ?? 8787)
 const UPSTREAM_PORT = Number(process.env.DEMO_UPSTREAM_PORT ?? 8788)
 const PERSIST_TO = join(ROOT, '.wrangler', 'state')
 const DEV_VARS = join(ROOT, '.dev.vars')
+// The demo backend's own secrets: the chat signs its `@topics` broadcasts with the key pair.
+const BACKEND_DEV_VARS = join(ROOT, 'demo', 'backend', '.dev.vars')
 const ADMIN_HOST = 'admin.localhost'
 
 const log = (line = '') => console.log(`[portico] ${line}`)
@@ -27,7 +30,7 @@ function fail(message) {
   process.exit(1)
 }
 
-function banner({ apiId, stageName, demoKey }) {
+function banner({ apiId, stageName, demoKey }, chat) {
   const base = `http://127.0.0.1:${PORT}`
   const host = `${apiId}.execute-api.localhost`
   const token = `"Authorization: Bearer $(sed -n 's/^ADMIN_TOKEN=//p' .dev.vars)"`
@@ -55,6 +58,7 @@ function banner({ apiId, stageName, demoKey }) {
           '',
         ]
       : []),
+    ...(chat ? [chatExample({ ...chat, port: PORT }), ''] : []),
     'Ctrl-C stops everything.',
     '',
   ].join('\n')
@@ -77,6 +81,16 @@ async function main() {
   const { created, vars: credentials } = ensureDevVars(DEV_VARS)
   log(`admin credentials ${created ? 'generated in' : 'read from'} ${relative(ROOT, DEV_VARS)}`)
   if (!credentials.ADMIN_TOKEN) fail('.dev.vars has no ADMIN_TOKEN; add one or delete the file')
+  writePrivateFile(
+    BACKEND_DEV_VARS,
+    formatEnvFile(
+      {
+        ADMIN_ACCESS_KEY_ID: credentials.ADMIN_ACCESS_KEY_ID ?? '',
+        ADMIN_SECRET_ACCESS_KEY: credentials.ADMIN_SECRET_ACCESS_KEY ?? '',
+      },
+      '# Written by `npm start` from ../../.dev.vars (git-ignored): the demo chat signs with it.\n'
+    )
+  )
 
   if (await isPortInUse(PORT)) fail(`port ${PORT} is in use (set PORTICO_PORT to use another)`)
   if (await isPortInUse(UPSTREAM_PORT)) {
@@ -125,7 +139,21 @@ async function main() {
     log(
       `demo API ${seeded.created ? 'imported' : 'updated'} and deployed to stage ${seeded.stageName}`
     )
-    console.log(banner(seeded))
+    const chat = await seedChat({
+      port: PORT,
+      adminHost: ADMIN_HOST,
+      adminToken: credentials.ADMIN_TOKEN,
+    }).catch((error) => {
+      console.error(
+        `[portico] could not seed the demo chat: ${error instanceof Error ? error.message : String(error)}`
+      )
+      return undefined
+    })
+    if (chat)
+      log(
+        `demo chat ${chat.created ? 'created' : 'updated'} and deployed to stage ${chat.stageName}`
+      )
+    console.log(banner(seeded, chat))
   } catch (error) {
     console.error(
       `[portico] could not seed the demo API: ${error instanceof Error ? error.message : String(error)}`

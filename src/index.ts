@@ -23,5 +23,6 @@ app.all('*', (c) => {
 })
 
 export { RateLimiter } from './durable-objects/rate-limiter'
+export { WebSocketHub } from './durable-objects/websocket-hub'
 
 export default app

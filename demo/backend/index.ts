@@ -3,6 +3,7 @@
  * proxy event (payload 1.0 or 2.0) as JSON to this Worker through a service binding and reads the
  * proxy result from the JSON answer, so `handler.ts` runs unchanged from Lambda.
  */
+import { chatHandler, isWebSocketEvent, type ChatEnv } from './chat'
 import { handler } from './handler'
 import type { LambdaContext, ProxyEvent } from './lambda-types'
 
@@ -28,7 +29,7 @@ function lambdaContext(event: ProxyEvent): LambdaContext {
 }
 
 export default {
-  async fetch(request: Request): Promise<Response> {
+  async fetch(request: Request, env: ChatEnv): Promise<Response> {
     if (request.method !== 'POST') {
       return Response.json({ message: 'POST a Lambda proxy event' }, { status: 405 })
     }
@@ -38,9 +39,11 @@ export default {
     } catch {
       return Response.json({ message: 'body is not JSON' }, { status: 400 })
     }
+    // WebSocket routes of the demo chat (eventType CONNECT / MESSAGE / DISCONNECT).
+    if (isWebSocketEvent(event)) return Response.json(await chatHandler(event, env))
     if (!isProxyEvent(event)) {
       return Response.json({ message: 'body is not a Lambda proxy event' }, { status: 400 })
     }
     return Response.json(await handler(event, lambdaContext(event)))
   },
-} satisfies ExportedHandler
+} satisfies ExportedHandler<ChatEnv>

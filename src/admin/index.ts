@@ -7,12 +7,15 @@
 import { Hono, type Context, type MiddlewareHandler } from 'hono'
 import type { GatewayEnv } from '../env'
 import { apiKeyRoutes } from './api-keys'
+import { authorizerRoutes } from './authorizers'
 import { adminAuth } from './auth'
 import { adminRequest } from './context'
 import { deploymentRoutes } from './deployments'
 import { AdminError, toAdminResponse } from './errors'
 import { exportRoutes } from './exports'
 import { gatewayResponseRoutes } from './gateway-responses'
+import { modelRoutes } from './models'
+import { requestValidatorRoutes } from './request-validators'
 import { resourceRoutes } from './resources'
 import { restApiRoutes } from './rest-apis'
 import { stageRoutes } from './stages'
@@ -50,6 +53,9 @@ adminApp.route('/', deploymentRoutes)
 adminApp.route('/', stageRoutes)
 adminApp.route('/', exportRoutes)
 adminApp.route('/', gatewayResponseRoutes)
+adminApp.route('/', authorizerRoutes)
+adminApp.route('/', modelRoutes)
+adminApp.route('/', requestValidatorRoutes)
 adminApp.route('/', apiKeyRoutes)
 adminApp.route('/', usagePlanRoutes)
 adminApp.route('/', usagePlanKeyRoutes)

@@ -53,6 +53,8 @@ export function methodOut(method: string, route: RouteConfig): Record<string, un
   if (route.authorizationScopes !== undefined) out.authorizationScopes = route.authorizationScopes
   if (route.operationName !== undefined) out.operationName = route.operationName
   if (route.requestParameters !== undefined) out.requestParameters = route.requestParameters
+  if (route.requestValidatorId !== undefined) out.requestValidatorId = route.requestValidatorId
+  if (route.requestModels !== undefined) out.requestModels = route.requestModels
   return out
 }
 

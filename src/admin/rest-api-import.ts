@@ -12,6 +12,7 @@ import { adminBody } from './context'
 import { badRequest, invalidConfig } from './errors'
 import { importedOrThrow } from './import-errors'
 import { isRecord } from './input'
+import { mergeAccess } from './rest-api-merge-access'
 
 export interface ImportedApi {
   api: ApiConfig
@@ -139,5 +140,6 @@ export function mergeApis(existing: ApiConfig, imported: ApiConfig): ApiConfig {
   else delete merged.importWarnings
   const extras = mergeExtras(existing.openapiExtras, imported.openapiExtras)
   if (extras !== undefined) merged.openapiExtras = extras
+  mergeAccess(merged, existing, imported, importedKeys)
   return merged
 }

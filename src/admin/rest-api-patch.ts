@@ -1,12 +1,13 @@
 /**
  * UpdateRestApi patch operations (AWS "RestApi patch operations"): name, description, version,
- * apiKeySource, disableExecuteApiEndpoint, binaryMediaTypes. Anything else is a 400, never a
+ * apiKeySource, disableExecuteApiEndpoint, binaryMediaTypes, policy (IP conditions only). Anything else is a 400, never a
  * silent no-op.
  */
 import type { ApiConfig } from '../config/types'
 import { badRequest } from './errors'
 import type { JsonObject } from './input'
 import { invalidPatch, parsePatchOperations, pathSegments, requireValue } from './patch'
+import { readPolicy } from './rest-api-policy'
 
 /** Applies the body's patch operations to a copy of the API. */
 export function applyRestApiPatch(existing: ApiConfig, body: JsonObject): ApiConfig {
@@ -54,6 +55,12 @@ export function applyRestApiPatch(existing: ApiConfig, body: JsonObject): ApiCon
         }
         api.disableExecuteApiEndpoint = value === 'true'
         break
+      case 'policy': {
+        const policy = readPolicy(value)
+        if (policy === undefined) delete api.resourcePolicy
+        else api.resourcePolicy = policy
+        break
+      }
       default:
         invalidPatch(op)
     }

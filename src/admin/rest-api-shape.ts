@@ -8,6 +8,7 @@ import type { ApiConfig, DeploymentConfig, StageConfig } from '../config/types'
 import type { GatewayEnv } from '../env'
 import { loadApi, loadDeployment, loadStage } from '../storage/config-queries'
 import { notFound } from './errors'
+import { policyOut } from './rest-api-policy'
 
 /** ISO 8601 → epoch seconds (AWS v1 timestamps). */
 export function epochSeconds(iso: string): number {
@@ -72,6 +73,8 @@ export function restApiOut(
   if (api.version !== undefined) out.version = api.version
   if (api.binaryMediaTypes !== undefined) out.binaryMediaTypes = api.binaryMediaTypes
   if (api.tags !== undefined) out.tags = api.tags
+  const policy = policyOut(api)
+  if (policy !== undefined) out.policy = policy
   const w = warnings ?? api.importWarnings
   if (w !== undefined && w.length > 0) out.warnings = w
   return out

@@ -23,6 +23,7 @@ import {
 } from './input'
 import { importBody, mergeApis } from './rest-api-import'
 import { applyRestApiPatch } from './rest-api-patch'
+import { readPolicy } from './rest-api-policy'
 import { nowIso, requireRestApi, restApiOut } from './rest-api-shape'
 import { resourceId } from './resources'
 
@@ -59,10 +60,9 @@ async function createRestApi(c: Context<GatewayEnv>): Promise<Response> {
   const body = await jsonBody(c)
   const name = optString(body, 'name')
   if (name === undefined || name.trim() === '') return badRequest("'name' is required")
-  // A resource policy Portico would silently not enforce is refused, never ignored.
-  if (body.policy !== undefined && body.policy !== null) {
-    return badRequest("'policy' is not supported")
-  }
+  // IP conditions become the resource policy; a policy Portico cannot enforce is a 400.
+  const policyText = optString(body, 'policy')
+  const policy = policyText === undefined ? undefined : readPolicy(policyText)
   optObject(body, 'endpointConfiguration') // accepted for SDK compatibility; Portico is global
   const api: ApiConfig = {
     schemaVersion: 1,
@@ -99,6 +99,7 @@ async function createRestApi(c: Context<GatewayEnv>): Promise<Response> {
   if (tags !== undefined) api.tags = tags
   if (disable !== undefined) api.disableExecuteApiEndpoint = disable
   if (keySource !== undefined) api.apiKeySource = keySource
+  if (policy !== undefined) api.resourcePolicy = policy
   const saved = await save(c, api, 'CreateRestApi')
   return c.json(await out(saved), 201)
 }

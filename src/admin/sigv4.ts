@@ -173,11 +173,13 @@ async function constantTimeEqual(a: string, b: string): Promise<boolean> {
 /**
  * Verifies a SigV4-signed request. Returns the access key id (the audit principal) or throws an
  * `AdminError` with AWS's type: IncompleteSignature / UnrecognizedClient / InvalidSignature.
+ * `service` is the signing name the credential scope must carry (`execute-api` for @connections).
  */
 export async function verifySigV4(
   req: SigV4Request,
   keys: SigV4Keys,
-  now: number
+  now: number,
+  service: string = ADMIN_SIGNING_SERVICE
 ): Promise<string> {
   const auth = parseAuthorization(req.headers.get('authorization') ?? '')
   if (!(await constantTimeEqual(auth.accessKeyId, keys.accessKeyId))) {
@@ -194,10 +196,10 @@ export async function verifySigV4(
   if (auth.date !== amzDate.slice(0, 8) || auth.terminator !== 'aws4_request') {
     return fail('InvalidSignatureException', 'Credential scope does not match X-Amz-Date.')
   }
-  if (auth.service !== ADMIN_SIGNING_SERVICE) {
+  if (auth.service !== service) {
     return fail(
       'InvalidSignatureException',
-      `Credential should be scoped to correct service: '${ADMIN_SIGNING_SERVICE}'.`
+      `Credential should be scoped to correct service: '${service}'.`
     )
   }
   const signed = auth.signedHeaders

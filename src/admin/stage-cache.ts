@@ -6,12 +6,14 @@
  * location as fast as a stage change does (KV propagation plus CONFIG_CACHE_SECONDS), and this
  * isolate at once. Entries of older generations are never read again and age out of the Cache API.
  *
- * FlushStageAuthorizersCache (`…/cache/authorizers`) answers 202 and changes nothing: Portico has
- * no Lambda authorizers, so there is no authorizer result cache to flush; nothing is written
- * (no audit row), but the API and stage must exist (404 otherwise, as AWS).
+ * FlushStageAuthorizersCache (`…/cache/authorizers`, 202) increments the stage's
+ * `authorizerCacheGeneration`, which is part of every request-authorizer result-cache key: the
+ * flush reaches every isolate within the same bound as a stage change, and this isolate at once
+ * (its entries of the stage are also dropped from memory). docs/request-authorizers.md.
  */
 import { Hono } from 'hono'
 import type { GatewayEnv } from '../env'
+import { flushAuthorizerResults } from '../policies/authorization/request/result-cache'
 import { requireRestApi, requireStage } from './rest-api-shape'
 import { saveStage } from './stage-shape'
 
@@ -31,6 +33,12 @@ stageCacheRoutes.delete('/restapis/:restApiId/stages/:stageName/cache/data', asy
 
 stageCacheRoutes.delete('/restapis/:restApiId/stages/:stageName/cache/authorizers', async (c) => {
   const api = await requireRestApi(c, c.req.param('restApiId'))
-  await requireStage(c, api.id, c.req.param('stageName'))
+  const stage = await requireStage(c, api.id, c.req.param('stageName'))
+  await saveStage(
+    c,
+    { ...stage, authorizerCacheGeneration: (stage.authorizerCacheGeneration ?? 0) + 1 },
+    'FlushStageAuthorizersCache'
+  )
+  flushAuthorizerResults(api.id, stage.stageName)
   return c.body(null, 202)
 })

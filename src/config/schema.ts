@@ -119,6 +119,7 @@ const route = object(
     resourcePolicy,
     requestValidatorId: resourceId,
     requestModels: map(mediaType, modelName, L.MAX_REQUEST_MODELS),
+    modelSelectionExpression: str(256, { minLength: 1, pattern: '^\\S+$' }),
     routeResponseSelectionExpression: str(256, { minLength: 1, pattern: '^\\$\\S' }),
     routeResponses: array(
       object(
@@ -383,6 +384,7 @@ export const STAGE_CONFIG_SCHEMA: Schema = object(
     autoDeploy: bool,
     cacheClusterEnabled: bool,
     cacheGeneration: integer(0, Number.MAX_SAFE_INTEGER),
+    authorizerCacheGeneration: integer(0, Number.MAX_SAFE_INTEGER),
     tags,
     createdDate: timestamp,
     lastUpdatedDate: timestamp,

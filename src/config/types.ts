@@ -192,6 +192,8 @@ export interface RouteConfig {
   requestValidatorId?: string
   /** Content type → model name (`ApiConfig.models`); REST `requestBody` / WebSocket models. */
   requestModels?: Record<string, string>
+  /** WEBSOCKET: selects the `requestModels` entry for a message (e.g. `$request.body.action`). */
+  modelSelectionExpression?: string
   /** WEBSOCKET: `$default` to send the integration's answer back to the caller. */
   routeResponseSelectionExpression?: string
   /** WEBSOCKET: route responses (AWS RouteResponse). */
@@ -329,6 +331,11 @@ export interface StageConfig {
    * as the stage document does (docs/operations.md bound).
    */
   cacheGeneration?: number
+  /**
+   * Bumped by FlushStageAuthorizersCache; part of every request-authorizer result-cache key, so
+   * a flush reaches every isolate as the stage document does.
+   */
+  authorizerCacheGeneration?: number
   tags?: Record<string, string>
   createdDate: string
   lastUpdatedDate: string

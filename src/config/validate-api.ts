@@ -7,7 +7,11 @@
 import { parseCidr } from '../policies/resource-policy/cidr'
 import type { ApiConfig, IntegrationConfig, ResourcePolicyConfig, RouteConfig } from './types'
 import { checkUpstreamUrl, hasTemplatedHost } from './upstream-url'
+import { authorizerIssues } from './validate-authorizers'
+import { corsConfigIssues } from './validate-cors'
 import { pointer, type ConfigIssue } from './validate-issues'
+import { modelIssues } from './validate-models'
+import { webSocketIssues } from '../websocket/validate-websocket'
 
 /** HTTP and REST route keys: `$default` or `METHOD /path` (path syntax: the compile step). */
 const HTTP_ROUTE_KEY = /^(\$default|[A-Z]+ \/\S*)$/
@@ -135,7 +139,8 @@ function checkIntegration(
   const uri = integration.integrationUri
   const { type } = integration
   if (type === 'MOCK') {
-    if (integration.mockResponse === undefined) {
+    // WebSocket MOCKs answer from their integration responses' templates (AWS), not mockResponse.
+    if (integration.mockResponse === undefined && api.protocolType !== 'WEBSOCKET') {
       issues.push({ path: `${at}/mockResponse`, message: 'is required for MOCK integrations' })
     }
     if (uri !== undefined) {
@@ -197,5 +202,12 @@ export function apiSemanticIssues(
     ),
     // API-level lists govern every route, so they are checked on the load path too.
     ...checkResourcePolicy(api.resourcePolicy, `${base}/resourcePolicy`),
+    ...authorizerIssues(api, base, options),
+    // At load a bad CORS configuration only turns CORS off (policies/cors/cors-state.ts).
+    ...(options.routeLevel && api.corsConfiguration !== undefined
+      ? corsConfigIssues(api.corsConfiguration, api.protocolType, `${base}/corsConfiguration`)
+      : []),
+    ...(options.routeLevel ? webSocketIssues(api, base) : []),
+    ...modelIssues(api, base, options),
   ]
 }

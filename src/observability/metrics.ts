@@ -9,7 +9,14 @@
  */
 import { addMetrics, type MetricIncrement, type MetricsWriter } from '../storage/metrics'
 
-export type MetricName = 'CacheHitCount' | 'CacheMissCount'
+export type MetricName =
+  | 'CacheHitCount'
+  | 'CacheMissCount'
+  | 'ConnectCount'
+  | 'MessageCount'
+  | 'IntegrationError'
+  | 'ClientError'
+  | 'ExecutionError'
 
 /** At most one D1 write per isolate per interval. */
 export const FLUSH_INTERVAL_MS = 5000

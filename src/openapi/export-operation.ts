@@ -3,6 +3,7 @@
  * parameters declared in `requestParameters`, security for `apiKeyRequired` and the integration.
  */
 import type { ApiConfig, RouteConfig } from '../config/types'
+import { authorizerSecurity, exportRouteValidation } from './export-access'
 import { exportIntegration, exportRouteCache } from './export-integration'
 import { schemeKind } from './import-security'
 import type { JsonObject } from './json'
@@ -26,6 +27,14 @@ export function exportOperation(route: RouteConfig, ctx: OperationContext): Json
   const parameters = exportParameters(op.parameters, route.requestParameters)
   if (parameters.length > 0) op.parameters = parameters
   else delete op.parameters
+  const declared = Array.isArray(op.security) ? op.security : ctx.documentSecurity
+  const withAuthorizer = authorizerSecurity(
+    ctx.api,
+    route,
+    Array.isArray(declared) ? (declared as unknown[]) : []
+  )
+  if (withAuthorizer !== undefined) op.security = withAuthorizer
+  exportRouteValidation(ctx.api, route, op)
   const security = exportSecurity(op.security, route.apiKeyRequired === true, ctx)
   if (security !== undefined) op.security = security
   const integration = ctx.api.integrations.find((i) => i.id === route.integrationId)

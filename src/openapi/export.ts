@@ -6,6 +6,7 @@
  * equal ApiConfig (modulo generated ids); docs/openapi.md states the guarantees.
  */
 import type { ApiConfig, RouteConfig } from '../config/types'
+import { accessExtensions, authorizerSchemes, modelSchemas } from './export-access'
 import { exportOperation } from './export-operation'
 import type { OperationContext } from './export-operation'
 import { isGatewayExtension } from './extensions'
@@ -27,7 +28,16 @@ export function exportOpenApi(api: ApiConfig, options: ExportOptions): Record<st
     ...rest
   } = extras
   const components: JsonObject = isRecord(extraComponents) ? extraComponents : {}
-  const schemes: JsonObject = isRecord(components.securitySchemes) ? components.securitySchemes : {}
+  const schemes: JsonObject = {
+    ...(isRecord(components.securitySchemes) ? components.securitySchemes : {}),
+    ...authorizerSchemes(api),
+  }
+  if (Object.keys(schemes).length > 0) components.securitySchemes = schemes
+  const schemas = {
+    ...(isRecord(components.schemas) ? components.schemas : {}),
+    ...modelSchemas(api),
+  }
+  if (Object.keys(schemas).length > 0) components.schemas = schemas
   const ctx: OperationContext = {
     api,
     schemes,
@@ -53,6 +63,7 @@ export function exportOpenApi(api: ApiConfig, options: ExportOptions): Record<st
   if (tags.length > 0) doc.tags = tags
   Object.assign(doc, rest)
   Object.assign(doc, documentExtensions(api, extraResponses, extraEndpoint))
+  Object.assign(doc, accessExtensions(api))
   return options.extensions ? doc : stripExtensions(doc)
 }
 

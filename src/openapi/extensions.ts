@@ -9,13 +9,14 @@ import { child, isRecord } from './json'
 const PREFIX = 'x-amazon-apigateway-'
 
 const NOT_YET: Record<string, string> = {
-  'x-amazon-apigateway-authorizer': 'Lambda/JWT/Cognito authorizers are not supported yet',
+  'x-amazon-apigateway-authorizer': 'Cognito user pool authorizers are not supported',
   'x-amazon-apigateway-authtype': 'x-amazon-apigateway-authtype is not supported yet',
   'x-amazon-apigateway-auth': 'x-amazon-apigateway-auth (legacy) is not supported yet',
-  'x-amazon-apigateway-request-validator': 'Request validation is not supported yet',
-  'x-amazon-apigateway-request-validators': 'Request validation is not supported yet',
-  'x-amazon-apigateway-cors': 'CORS configuration is not supported yet',
-  'x-amazon-apigateway-policy': 'Resource policies are not supported yet',
+  // REST imports turn these into config; HTTP APIs have no request validation (AWS).
+  'x-amazon-apigateway-request-validator': 'Request validation is not supported for HTTP APIs',
+  'x-amazon-apigateway-request-validators': 'Request validation is not supported for HTTP APIs',
+  'x-amazon-apigateway-cors': 'CORS configuration is only read at the document level',
+  'x-amazon-apigateway-policy': 'Resource policies are only read at the document level',
   'x-amazon-apigateway-endpoint-configuration':
     'Endpoint configuration (other than disableExecuteApiEndpoint) is not supported',
   'x-amazon-apigateway-documentation': 'Documentation parts are not supported yet',

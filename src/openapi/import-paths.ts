@@ -9,6 +9,8 @@ import type { Diagnostics } from './diagnostics'
 import { warnExtensions } from './extensions'
 import { CACHE_SHARED_EXTENSION, importIntegration, importRouteCache } from './import-integration'
 import { importSecurity } from './import-security'
+import { VALIDATOR_EXTENSION, validatorId, type ValidatorLookup } from './import-access'
+import { importRequestModels, type ModelRegistry } from './import-models'
 import type { JsonObject } from './json'
 import { child, cloneJson, isRecord, omit, pointer } from './json'
 import { parsePath, SiblingCheck } from './path-syntax'
@@ -22,6 +24,11 @@ export interface PathsContext {
   prefix: string
   /** Security schemes by name, OpenAPI 3 shape. */
   schemes: JsonObject
+  /** Security scheme name → id of the authorizer imported from it. */
+  authorizerIds: ReadonlyMap<string, string>
+  /** REST: request validators and models (HTTP APIs have neither). */
+  validators?: ValidatorLookup
+  models?: ModelRegistry
   newId: () => string
 }
 
@@ -121,6 +128,7 @@ export function importPaths(
           security,
           child(op.security === undefined ? '' : at, 'security'),
           ctx.schemes,
+          ctx.authorizerIds,
           d
         )
       )
@@ -137,8 +145,10 @@ export function importPaths(
         'operationId',
         'parameters',
         CACHE_SHARED_EXTENSION,
+        ...(ctx.validators === undefined ? [] : [VALIDATOR_EXTENSION]),
       ])
       const stored = normalizeOperation(rest, params, ctx)
+      Object.assign(route, importRouteValidation(op, stored, route, at, ctx, d))
       warnExtensions(stored, at, d)
       if (Object.keys(stored).length > 0) route.openapiOperation = stored
       if (rawIntegration === undefined) {
@@ -166,6 +176,29 @@ export function importPaths(
     }
   }
   return { routes, integrations }
+}
+
+/** REST: the operation's request validator (its own, else the document's) and body models. */
+function importRouteValidation(
+  op: JsonObject,
+  stored: JsonObject,
+  route: RouteConfig,
+  at: string,
+  ctx: PathsContext,
+  d: Diagnostics
+): Pick<RouteConfig, 'requestValidatorId' | 'requestModels'> {
+  const out: Pick<RouteConfig, 'requestValidatorId' | 'requestModels'> = {}
+  if (ctx.validators !== undefined) {
+    const own = op[VALIDATOR_EXTENSION]
+    const id =
+      own === undefined
+        ? ctx.validators.defaultId
+        : validatorId(own, child(at, VALIDATOR_EXTENSION), ctx.validators, d)
+    if (id !== undefined) out.requestValidatorId = id
+  }
+  if (ctx.models !== undefined)
+    Object.assign(out, importRequestModels(stored, route, ctx.models, at))
+  return out
 }
 
 function normalizeOperation(

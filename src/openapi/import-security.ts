@@ -1,9 +1,10 @@
 /**
  * OpenAPI `security` → route authorization. API keys (`api_key`, or an apiKey scheme on header
- * `x-api-key`) set `apiKeyRequired` (AWS "x-amazon-apigateway-api-key-source"). Schemes with
- * `x-amazon-apigateway-authorizer` or `x-amazon-apigateway-authtype: awsSigv4` keep their
- * authorizationType although Portico cannot run them yet: the route must then fail closed
- * instead of being served unauthenticated.
+ * `x-api-key`) set `apiKeyRequired` (AWS "x-amazon-apigateway-api-key-source"). A scheme that
+ * became an authorizer (import-authorizers.ts) sets the route's `authorizerId`. Schemes Portico
+ * cannot run (Cognito user pools, `x-amazon-apigateway-authtype: awsSigv4`) keep their
+ * authorizationType without an authorizer: the route fails closed instead of being served
+ * unauthenticated.
  */
 import type { RouteConfig } from '../config/types'
 import type { Diagnostics } from './diagnostics'
@@ -41,6 +42,7 @@ export function importSecurity(
   security: unknown,
   path: string,
   schemes: JsonObject,
+  authorizerIds: ReadonlyMap<string, string>,
   d: Diagnostics
 ): Authorization {
   const out: Authorization = {}
@@ -71,9 +73,14 @@ export function importSecurity(
         )
       } else {
         out.authorizationType = kind
+        if (scopes.length > 0) out.authorizationScopes = scopes
+        const authorizerId = authorizerIds.get(name)
+        if (authorizerId !== undefined) {
+          out.authorizerId = authorizerId
+          continue
+        }
         // AWS names the authorizer by its security scheme; keep that name as the reference.
         if (kind !== 'AWS_IAM' && /^[A-Za-z0-9_-]{1,64}$/.test(name)) out.authorizerId = name
-        if (scopes.length > 0) out.authorizationScopes = scopes
         d.warn(
           at,
           `Authorization ${kind} (scheme ${name}) is not supported yet: the route keeps ` +

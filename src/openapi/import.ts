@@ -10,14 +10,17 @@ import type { Result } from '../result'
 import { err, ok } from '../result'
 import { Diagnostics } from './diagnostics'
 import { warnExtensions } from './extensions'
+import { importAccess } from './import-access'
+import { importAuthorizers } from './import-authorizers'
 import { importDocument } from './import-document'
+import { importModels } from './import-models'
 import { importPaths } from './import-paths'
 import { findIntrinsics } from './intrinsics'
 import type { JsonObject } from './json'
 import { isRecord, omit, pointer } from './json'
 import { parseDocumentText } from './parse-document'
 import { basePathPrefix } from './base-path'
-import type { ImportError, ImportOptions, ImportResult } from './types'
+import type { ImportError, ImportOptions, ImportResult, OpenApiExtras } from './types'
 
 export type { ImportError, ImportOptions, ImportResult, OpenApiExtras } from './types'
 
@@ -45,6 +48,17 @@ export function importOpenApi(
   const { fields, extras } = importDocument(doc, version.value, d)
   const components = isRecord(extras.components) ? extras.components : {}
   const schemes = isRecord(components.securitySchemes) ? components.securitySchemes : {}
+  const swagger = version.value === 2
+  const { authorizers, idByScheme } = importAuthorizers(
+    schemes,
+    swagger ? '/securityDefinitions' : '/components/securitySchemes',
+    d
+  )
+  const rest = options.protocolType === 'REST'
+  const access = importAccess(extras, rest, d)
+  const models = rest
+    ? importModels(components.schemas, swagger ? '/definitions' : '/components/schemas', d)
+    : undefined
   const prefix = basePathPrefix(doc, version.value, options.basepath ?? 'ignore', d)
   const { routes, integrations } = importPaths(
     doc.paths,
@@ -54,17 +68,30 @@ export function importOpenApi(
       doc,
       prefix,
       schemes,
+      authorizerIds: idByScheme,
+      ...(access.validators === undefined ? {} : { validators: access.validators }),
+      ...(models === undefined ? {} : { models: models.registry }),
       newId: options.newId,
     },
     d
   )
+  // What became config is no longer kept verbatim: export writes it back from the config.
+  const modelNames = models?.registry.models.map((m) => m.name) ?? []
+  keepUnconsumed(extras, [...idByScheme.keys()], models?.rest)
   // Gateway responses kept in extras were already reported entry by entry. Swagger 2 containers
   // are reported where they are in the document, not where the 3.0 conversion put them.
   const swagger2 = ['securityDefinitions', 'definitions', 'parameters', 'responses']
   const scanned = omit(extras, ['x-amazon-apigateway-gateway-responses'])
   if (version.value === 2) {
     warnExtensions(omit(scanned, ['components']), '', d)
-    for (const key of swagger2) warnExtensions(doc[key], pointer(key), d)
+    const consumed: Record<string, string[]> = {
+      securityDefinitions: [...idByScheme.keys()],
+      definitions: modelNames,
+    }
+    for (const key of swagger2) {
+      const value = doc[key]
+      warnExtensions(isRecord(value) ? omit(value, consumed[key] ?? []) : value, pointer(key), d)
+    }
   } else warnExtensions(scanned, '', d)
 
   if (options.failOnWarnings === true) d.errors.push(...d.warnings)
@@ -76,6 +103,11 @@ export function importOpenApi(
     protocolType: options.protocolType,
     createdDate: options.createdDate,
     ...fields,
+    ...access.fields,
+    ...(authorizers.length > 0 ? { authorizers } : {}),
+    ...(models !== undefined && models.registry.models.length > 0
+      ? { models: models.registry.models }
+      : {}),
     ...(options.protocolType === 'HTTP'
       ? { routeSelectionExpression: '$request.method $request.path' }
       : {}),
@@ -84,6 +116,27 @@ export function importOpenApi(
   }
   if (warnings.length > 0) api.importWarnings = capWarnings(warnings)
   return ok({ api, warnings, extras })
+}
+
+/** Drops the imported security schemes and model schemas from `extras.components`. */
+function keepUnconsumed(
+  extras: OpenApiExtras,
+  schemeNames: string[],
+  otherSchemas: JsonObject | undefined
+): void {
+  if (!isRecord(extras.components)) return
+  const components: JsonObject = { ...extras.components }
+  if (isRecord(components.securitySchemes)) {
+    const left = omit(components.securitySchemes, schemeNames)
+    if (Object.keys(left).length > 0) components.securitySchemes = left
+    else delete components.securitySchemes
+  }
+  if (otherSchemas !== undefined) {
+    if (Object.keys(otherSchemas).length > 0) components.schemas = otherSchemas
+    else delete components.schemas
+  }
+  if (Object.keys(components).length > 0) extras.components = components
+  else delete extras.components
 }
 
 function detectVersion(doc: JsonObject): Result<2 | 3, ImportError[]> {

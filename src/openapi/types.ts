@@ -24,9 +24,10 @@ export interface ImportOptions {
 }
 
 /**
- * Top-level document fields Portico does not act on (models, security schemes, validators,
- * CORS, policies, documentation, user `x-*` extensions …), already in OpenAPI 3.0 shape.
- * Kept so that export gives them back; `ApiConfig` has no field for them yet.
+ * Top-level document fields Portico does not act on (security schemes without an authorizer,
+ * schemas that are not models, documentation, user `x-*` extensions …), already in OpenAPI 3.0
+ * shape. Kept so that export gives them back. Authorizers, models, validators, CORS and the
+ * resource policy become config and are written back from it.
  */
 export type OpenApiExtras = Record<string, unknown>
 

@@ -12,7 +12,8 @@ import { err, ok, type Result } from '../result'
 import { compileRouteTable, type RouteTable, type RouteTableIssue } from '../routing/route-table'
 import { compose } from './compose'
 import { POLICIES } from './policies'
-import type { IntegrationHandler, PolicyHandler, ResolvedStage } from './types'
+import { compileWebSocketRoutes, type CompiledWebSocket } from '../websocket/compile'
+import type { IntegrationHandler, PolicyHandler, ResolvedStage, RouteBuildInput } from './types'
 
 /** One deployment compiled for one stage (the primary or the canary side). */
 export interface CompiledVariant {
@@ -23,6 +24,8 @@ export interface CompiledVariant {
   readonly stage: ResolvedStage
   /** Route-level problems found while building (also served as 500s). */
   readonly routeIssues: readonly ConfigIssue[]
+  /** WEBSOCKET APIs: route selection and per-route invokers for the hub objects. */
+  readonly webSocket?: CompiledWebSocket
 }
 
 export interface CompiledStage {
@@ -44,6 +47,16 @@ export function routeTableIssues(issues: readonly RouteTableIssue[]): ConfigIssu
   }))
 }
 
+/** The route's policy handlers, in POLICY_ORDER (those that apply to it). */
+function policyStack(input: RouteBuildInput): PolicyHandler[] {
+  const stack: PolicyHandler[] = []
+  for (const policy of POLICIES) {
+    const handler = policy.build(input)
+    if (handler !== undefined) stack.push(handler)
+  }
+  return stack
+}
+
 /** Compile `deployment` as served by `stage`, with `variables` already canary-adjusted. */
 export function compileVariant(
   deployment: DeploymentConfig,
@@ -57,7 +70,15 @@ export function compileVariant(
   const integrations = new Map(api.integrations.map((i) => [i.id, i]))
   const handlers = new Map<string, IntegrationHandler>()
   const routeIssues: ConfigIssue[] = []
+  const webSocket =
+    api.protocolType === 'WEBSOCKET'
+      ? compileWebSocketRoutes(api, variables, policyStack)
+      : undefined
+  webSocket?.handlers.forEach((handler, id) => handlers.set(id, handler))
+  routeIssues.push(...(webSocket?.routeIssues ?? []))
   api.routes.forEach((route, index) => {
+    // WEBSOCKET routes run in the hub objects (compiled above); only `$connect` is a handler.
+    if (webSocket !== undefined) return
     const integration =
       route.integrationId === undefined ? undefined : integrations.get(route.integrationId)
     if (integration === undefined) {
@@ -73,12 +94,7 @@ export function compileVariant(
       handlers.set(route.id, brokenRoute(`route ${route.routeKey}: ${built.error}`))
       return
     }
-    const policyHandlers: PolicyHandler[] = []
-    for (const policy of POLICIES) {
-      const handler = policy.build({ api, route, integration })
-      if (handler !== undefined) policyHandlers.push(handler)
-    }
-    handlers.set(route.id, compose(policyHandlers, built.value))
+    handlers.set(route.id, compose(policyStack({ api, route, integration }), built.value))
   })
   const resolved: ResolvedStage = {
     name: stage.stageName,
@@ -90,6 +106,16 @@ export function compileVariant(
     ...(stage.routeSettings ? { routeSettings: stage.routeSettings } : {}),
     ...(stage.cacheClusterEnabled === true ? { cacheClusterEnabled: true } : {}),
     ...(stage.cacheGeneration === undefined ? {} : { cacheGeneration: stage.cacheGeneration }),
+    ...(stage.authorizerCacheGeneration === undefined
+      ? {}
+      : { authorizerCacheGeneration: stage.authorizerCacheGeneration }),
   }
-  return ok({ deployment, table: table.value, handlers, stage: resolved, routeIssues })
+  return ok({
+    deployment,
+    table: table.value,
+    handlers,
+    stage: resolved,
+    routeIssues,
+    ...(webSocket === undefined ? {} : { webSocket: webSocket.compiled }),
+  })
 }

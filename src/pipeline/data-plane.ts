@@ -8,9 +8,13 @@ import type { ProtocolType } from '../config/types'
 import type { GatewayBindings } from '../env'
 import { GatewayError } from '../errors/gateway-error'
 import { renderGatewayResponse } from '../errors/gateway-response'
+import { answerPreflight, corsHeadersWithoutRoute } from '../policies/cors/cors-policy'
 import { canonicalizePath, rawPathOf } from '../routing/canonical-path'
 import type { HostTarget } from '../routing/host'
 import { resolveStage } from '../routing/resolve-stage'
+import { handleManagement } from '../websocket/management/handler'
+import { isManagementPath } from '../websocket/management/paths'
+import { matchHandshake } from '../websocket/handshake'
 import type { CompiledStage, CompiledVariant } from './build'
 import { finalizeResponse, logFailure } from './finalize'
 import { checkRequestSize, limitBody } from './request-limits'
@@ -111,6 +115,12 @@ export async function handleDataPlane(
         reason: 'execute-api endpoint disabled',
       })
     }
+    // The @connections API (and Portico's @topics) of a WebSocket stage, before route matching.
+    if (api.protocolType === 'WEBSOCKET' && isManagementPath(resolved.path)) {
+      const { apiId, stageName } = resolved.lookup.compiled
+      const call = { request, env, url, path: resolved.path, apiId, stage: stageName }
+      return await handleManagement({ ...call, requestId: early.requestId })
+    }
     const where = { path: resolved.path, fullPath, host, url }
     return await runRoute(request, env, executionCtx, variant, where, early)
   } catch (e) {
@@ -134,9 +144,18 @@ async function runRoute(
   early: Early
 ): Promise<Response> {
   const { path, fullPath, host, url } = where
-  const match = variant.table.match(request.method, path)
   const api = variant.deployment.api
-  if (match === undefined) throw unknownRoute(api.protocolType, 'no route')
+  // AWS: with CORS configured, every preflight is answered here, before (and instead of) routing.
+  const preflight = answerPreflight(api, request, early.requestId)
+  if (preflight !== undefined) return preflight
+  const match =
+    api.protocolType === 'WEBSOCKET'
+      ? matchHandshake(request, path, variant.webSocket)
+      : variant.table.match(request.method, path)
+  if (match === undefined) {
+    const error = unknownRoute(api.protocolType, 'no route')
+    return errorResponse(error, early, corsHeadersWithoutRoute(api, request), variant)
+  }
   const handler = variant.handlers.get(match.route.id)
   if (handler === undefined) {
     throw new GatewayError('API_CONFIGURATION_ERROR', { reason: 'route without handler' })

@@ -1,6 +1,7 @@
 /** Last step of every routed request: identity headers, HEAD bodies, the access log line. */
 import type { GatewayError } from '../errors/gateway-error'
 import { accessLogVariables, formatAccessLog } from '../observability/access-log'
+import { mergeVary } from '../policies/cors/vary'
 import type { RequestContext } from './types'
 
 /** Errors are logged with their reason (never sent to the client). */
@@ -44,7 +45,9 @@ export function finalizeResponse(ctx: RequestContext, upstream: Response): Respo
     ctx.requestId
   )
   ctx.responseHeaders.forEach((value, name) => {
-    response.headers.set(name, value)
+    // `Vary` is a list: the gateway's fields (CORS `Origin`) join the integration's.
+    if (name === 'vary') mergeVary(response.headers, value)
+    else response.headers.set(name, value)
   })
   const format = ctx.stage.accessLogSettings?.format
   if (format !== undefined) {

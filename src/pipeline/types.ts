@@ -26,6 +26,8 @@ export interface ResolvedStage {
   readonly cacheClusterEnabled?: boolean
   /** Bumped by a stage cache flush; part of every cache key. */
   readonly cacheGeneration?: number
+  /** Bumped by an authorizer cache flush; part of every authorizer result-cache key. */
+  readonly authorizerCacheGeneration?: number
 }
 
 /** Who the caller is, filled by authorization policies (later issues) for mapping/cache/limits. */
@@ -41,7 +43,8 @@ export interface CallerIdentity {
 
 /** Per-request state shared by policies and the integration. */
 export interface RequestContext {
-  readonly request: Request
+  /** Replaced only by the validate step, with the same headers and the bytes it buffered. */
+  request: Request
   readonly env: GatewayBindings
   readonly executionCtx: Pick<ExecutionContext, 'waitUntil'>
   readonly requestId: string
@@ -103,13 +106,17 @@ export interface Policy {
   build(input: RouteBuildInput): PolicyHandler | undefined
 }
 
-/** DESIGN §4: order is code, not config. Later issues fill in the policies named here. */
+/**
+ * DESIGN §4: order is code, not config. Later issues fill in the policies named here. One
+ * deviation from DESIGN §4: `validate` runs before `throttle`, so requests rejected by validation
+ * consume no rate or quota (DESIGN §5 "rejected requests do not consume quota"; docs/validation.md).
+ */
 export const POLICY_ORDER = [
   'cors',
   'resource-policy',
   'authorization',
-  'throttle',
   'validate',
+  'throttle',
   'cache',
   'request-mapping',
 ] as const

@@ -64,12 +64,19 @@ describe('FlushStageCache', () => {
 })
 
 describe('FlushStageAuthorizersCache', () => {
-  it('answers 202 without changing the stage', async () => {
+  it('answers 202 and bumps only the stage authorizer cache generation (every isolate)', async () => {
     const apiId = await apiWithProdStage()
     const before = await storedStage(apiId, 'prod')
     const res = await admin('DELETE', `/restapis/${apiId}/stages/prod/cache/authorizers`)
     expect(res.status).toBe(202)
-    expect(await storedStage(apiId, 'prod')).toEqual(before)
+    const after = await storedStage(apiId, 'prod')
+    expect(after).toEqual({
+      ...before,
+      authorizerCacheGeneration: 1,
+      lastUpdatedDate: after?.lastUpdatedDate,
+    })
+    await admin('DELETE', `/restapis/${apiId}/stages/prod/cache/authorizers`)
+    expect((await storedStage(apiId, 'prod'))?.authorizerCacheGeneration).toBe(2)
     expect((await admin('DELETE', `/restapis/${apiId}/stages/nope/cache/authorizers`)).status).toBe(
       404
     )

@@ -139,6 +139,7 @@ const ROUTE: Keys<RouteConfig> = {
   resourcePolicy: false,
   requestValidatorId: false,
   requestModels: false,
+  modelSelectionExpression: false,
   routeResponseSelectionExpression: false,
   routeResponses: false,
 }
@@ -187,6 +188,7 @@ const STAGE: Keys<StageConfig> = {
   autoDeploy: false,
   cacheClusterEnabled: false,
   cacheGeneration: false,
+  authorizerCacheGeneration: false,
   tags: false,
   createdDate: true,
   lastUpdatedDate: true,

@@ -37,26 +37,36 @@ describe('corpus: documents that import', () => {
       'overwrite:querystring.type': '$request.querystring.q1',
     })
     expect(Object.keys(postI?.passthrough ?? {})).toEqual(['responses'])
-    // Swagger 2 body parameter → OpenAPI 3 requestBody, definitions → components.schemas.
+    // Swagger 2 body parameter → requestBody whose schema became the route's model;
+    // definitions → models; the validators and the document's default validator → config.
     expect(post?.openapiOperation?.requestBody).toEqual({
       required: true,
-      content: {
-        'application/json': { schema: { $ref: '#/components/schemas/RequestBodyModel' } },
-      },
+      content: { 'application/json': {} },
     })
+    expect(post?.requestModels).toEqual({ 'application/json': 'RequestBodyModel' })
+    expect(api.models?.map((m) => m.name)).toEqual(['RequestBodyModel', 'Error'])
+    expect(api.models?.[0]?.schema).toMatchObject({ required: ['type', 'name', 'price'] })
+    expect(api.requestValidators).toEqual([
+      { id: 'all', name: 'all', validateRequestBody: true, validateRequestParameters: true },
+      {
+        id: 'params-only',
+        name: 'params-only',
+        validateRequestBody: false,
+        validateRequestParameters: true,
+      },
+    ])
+    expect(post?.requestValidatorId).toBe('all')
+    expect(get?.requestValidatorId).toBe('params-only')
     expect(warningPaths(warnings).sort()).toEqual([
       '/paths/~1validation/get/x-amazon-apigateway-auth',
       '/paths/~1validation/get/x-amazon-apigateway-integration/responses',
       '/paths/~1validation/post/x-amazon-apigateway-auth',
       '/paths/~1validation/post/x-amazon-apigateway-integration/responses',
-      '/paths/~1validation/post/x-amazon-apigateway-request-validator',
-      '/x-amazon-apigateway-request-validator',
-      '/x-amazon-apigateway-request-validators',
     ])
     expect(api.importWarnings).toEqual(warnings)
   })
 
-  it('imports the HTTP API pet store with HTTP_PROXY integrations and warns about CORS', () => {
+  it('imports the HTTP API pet store with HTTP_PROXY integrations and its CORS configuration', () => {
     const { api, warnings } = mustImport(CORPUS['awsdocs-http-api-petstore-cors.json'], {
       protocolType: 'HTTP',
     })
@@ -71,20 +81,44 @@ describe('corpus: documents that import', () => {
     expect(api.integrations.map((i) => i.payloadFormatVersion)).toEqual(['1.0', '1.0', '1.0'])
     expect(api.routes.map((r) => r.operationName)).toEqual(['GET HTTP', 'Create Pet', 'Get Pet'])
     expect(api.routes[2]?.requestParameters).toEqual({ 'method.request.path.petId': true })
-    expect(warningPaths(warnings)).toEqual(['/x-amazon-apigateway-cors'])
+    expect(api.corsConfiguration).toEqual({
+      allowOrigins: ['*'],
+      allowMethods: ['GET', 'OPTIONS', 'POST'],
+      allowHeaders: [
+        'x-amzm-header',
+        'x-apigateway-header',
+        'x-api-key',
+        'authorization',
+        'x-amz-date',
+        'content-type',
+      ],
+    })
+    // HTTP APIs have no models: the body schema stays a plain OpenAPI reference.
+    expect(api.models).toBeUndefined()
+    expect(warnings).toEqual([])
   })
 
-  it('imports the Lambda request-authorizer sample, failing the route closed', () => {
-    const { api, warnings } = mustImport(CORPUS['awsdocs-rest-lambda-request-authorizer.json'])
+  it('imports the Lambda request-authorizer sample as a REQUEST authorizer on a Worker', () => {
+    const { api, warnings, extras } = mustImport(
+      CORPUS['awsdocs-rest-lambda-request-authorizer.json']
+    )
     expect(routeTable(api)).toEqual({ 'GET /protected-by-lambda-authorizer': '(none)' })
+    expect(api.authorizers).toEqual([
+      {
+        id: 'myAuthorizer',
+        name: 'myAuthorizer',
+        authorizerType: 'REQUEST',
+        identitySource: ['$request.header.Authorization'],
+        authorizerUri: 'worker://FUNCTION_NAME',
+        authorizerResultTtlInSeconds: 300,
+        enableSimpleResponses: false,
+      },
+    ])
     expect(api.routes[0]?.authorizationType).toBe('CUSTOM')
     expect(api.routes[0]?.authorizerId).toBe('myAuthorizer')
-    expect(warningPaths(warnings).sort()).toEqual([
-      '/components/securitySchemes/myAuthorizer/x-amazon-apigateway-authorizer',
-      '/components/securitySchemes/myAuthorizer/x-amazon-apigateway-authtype',
-      '/paths/~1protected-by-lambda-authorizer/get',
-      '/paths/~1protected-by-lambda-authorizer/get/security/0/myAuthorizer',
-    ])
+    expect(extras.components).toBeUndefined()
+    // Only the missing integration is left to warn about.
+    expect(warningPaths(warnings)).toEqual(['/paths/~1protected-by-lambda-authorizer/get'])
   })
 
   it('imports aws-serverless-express: {proxy+}, any-method, mock CORS, stage-variable Lambda', () => {
@@ -176,44 +210,117 @@ describe('corpus: extension fragments (awsdocs-extension-fragments.json)', () =>
     })
   })
 
-  it('warns about CORS configuration by path', () => {
-    const { warnings } = mustImport(wrap('cors/http-api'), { protocolType: 'HTTP' })
-    expect(warningPaths(warnings)).toEqual(['/x-amazon-apigateway-cors'])
+  it('imports the CORS configuration', () => {
+    const { api, warnings, extras } = mustImport(wrap('cors/http-api'), { protocolType: 'HTTP' })
+    expect(api.corsConfiguration).toEqual(
+      fragments['cors/http-api']?.value['x-amazon-apigateway-cors']
+    )
+    expect(extras['x-amazon-apigateway-cors']).toBeUndefined()
+    expect(warnings).toEqual([])
   })
 
+  const REQUEST_WORKER = 'worker://API_GATEWAY_REQUEST_AUTHORIZER_VTWO'
   it.each([
-    ['authorizer/rest-token-lambda', 'test-authorizer', 'CUSTOM'],
-    ['authorizer/rest-request-single-header', 'request_authorizer_single_header', 'CUSTOM'],
-    ['authorizer/rest-request-header-and-query', 'request_authorizer_header_query', 'CUSTOM'],
-    ['authorizer/rest-request-stage-variable', 'request_authorizer_single_stagevar', 'CUSTOM'],
-    ['authorizer/http-jwt-oauth2', 'jwt-authorizer-oauth', 'JWT'],
-    ['authorizer/http-jwt-openidconnect-autofind', 'jwt-authorizer-autofind', 'JWT'],
-    ['authorizer/http-lambda-request-simple-responses', 'lambda-authorizer', 'CUSTOM'],
-  ])('keeps authorizer %s and fails routes using it closed', (key, scheme, type) => {
-    const paths = {
-      '/me': {
-        get: {
-          security: [{ [scheme]: ['email'] }],
-          'x-amazon-apigateway-integration': { type: 'http_proxy', uri: 'https://up.example/me' },
+    [
+      'authorizer/rest-token-lambda',
+      'test-authorizer',
+      'CUSTOM',
+      {
+        authorizerType: 'TOKEN',
+        identitySource: ['$request.header.Authorization'],
+        authorizerUri: 'worker://FUNCTION_NAME',
+        identityValidationExpression: '^x-[a-z]+',
+        authorizerResultTtlInSeconds: 60,
+      },
+    ],
+    [
+      'authorizer/rest-request-single-header',
+      'request_authorizer_single_header',
+      'CUSTOM',
+      {
+        authorizerType: 'REQUEST',
+        identitySource: ['$request.header.auth'],
+        authorizerUri: REQUEST_WORKER,
+        authorizerResultTtlInSeconds: 300,
+      },
+    ],
+    [
+      'authorizer/rest-request-header-and-query',
+      'request_authorizer_header_query',
+      'CUSTOM',
+      {
+        authorizerType: 'REQUEST',
+        identitySource: ['$request.header.HeaderAuth1', '$request.querystring.QueryString1'],
+        authorizerUri: REQUEST_WORKER,
+      },
+    ],
+    [
+      'authorizer/rest-request-stage-variable',
+      'request_authorizer_single_stagevar',
+      'CUSTOM',
+      { authorizerType: 'REQUEST', identitySource: ['$stageVariables.stage'] },
+    ],
+    [
+      'authorizer/http-jwt-oauth2',
+      'jwt-authorizer-oauth',
+      'JWT',
+      {
+        authorizerType: 'JWT',
+        identitySource: ['$request.header.Authorization'],
+        jwtConfiguration: {
+          issuer: 'https://cognito-idp.region.amazonaws.com/userPoolId',
+          audience: ['audience1', 'audience2'],
         },
       },
+    ],
+    [
+      'authorizer/http-jwt-openidconnect-autofind',
+      'jwt-authorizer-autofind',
+      'JWT',
+      {
+        authorizerType: 'JWT',
+        // The issuer is found from the scheme's openIdConnectUrl, as AWS does.
+        jwtConfiguration: {
+          issuer: 'https://cognito-idp.region.amazonaws.com/userPoolId',
+          audience: ['audience1', 'audience2'],
+        },
+      },
+    ],
+    [
+      'authorizer/http-lambda-request-simple-responses',
+      'lambda-authorizer',
+      'CUSTOM',
+      {
+        authorizerType: 'REQUEST',
+        authorizerUri: 'worker://FUNCTION_NAME',
+        authorizerPayloadFormatVersion: '2.0',
+        enableSimpleResponses: true,
+      },
+    ],
+  ])(
+    'imports authorizer %s and points the routes using it at it',
+    (key, scheme, type, expected) => {
+      const paths = {
+        '/me': {
+          get: {
+            security: [{ [scheme]: ['email'] }],
+            'x-amazon-apigateway-integration': { type: 'http_proxy', uri: 'https://up.example/me' },
+          },
+        },
+      }
+      const protocolType = key.startsWith('authorizer/rest') ? 'REST' : 'HTTP'
+      const { api, warnings, extras } = mustImport(wrap(key, { paths }), { protocolType })
+      expect(api.authorizers).toHaveLength(1)
+      expect(api.authorizers?.[0]).toMatchObject({ name: scheme, ...expected })
+      expect(api.routes[0]).toMatchObject({
+        authorizationType: type,
+        authorizationScopes: ['email'],
+        authorizerId: api.authorizers?.[0]?.id,
+      })
+      expect(warnings).toEqual([])
+      expect(extras.components).toBeUndefined()
     }
-    const { api, warnings, extras } = mustImport(wrap(key, { paths }))
-    expect(api.routes[0]?.authorizationType).toBe(type)
-    expect(api.routes[0]?.authorizationScopes).toEqual(['email'])
-    const container = key.startsWith('authorizer/rest')
-      ? 'securityDefinitions'
-      : 'components/securitySchemes'
-    expect(warningPaths(warnings)).toContain(
-      `/${container}/${scheme}/x-amazon-apigateway-authorizer`
-    )
-    expect(warningPaths(warnings)).toContain(`/paths/~1me/get/security/0/${scheme}`)
-    const value = fragments[key]?.value
-    // Swagger 2 securityDefinitions are kept as OpenAPI 3 components.securitySchemes.
-    expect(extras.components).toEqual({
-      securitySchemes: value?.securitySchemes ?? value?.securityDefinitions,
-    })
-  })
+  )
 
   it('reads x-amazon-apigateway-api-key-source from the Swagger 2 fragment', () => {
     const value = fragments['api-key-source/header']?.value ?? {}

@@ -36,7 +36,25 @@ export const REST_EVERYTHING = {
   },
   'x-amazon-apigateway-request-validators': { all: { validateRequestBody: true } },
   'x-amazon-apigateway-minimum-compression-size': 1024,
-  'x-amazon-apigateway-policy': { Version: '2012-10-17', Statement: [] },
+  'x-amazon-apigateway-policy': {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Effect: 'Allow',
+        Principal: '*',
+        Action: 'execute-api:Invoke',
+        Resource: 'execute-api:/*',
+        Condition: { IpAddress: { 'aws:SourceIp': ['203.0.113.0/24', '2001:db8::/32'] } },
+      },
+      {
+        Effect: 'Deny',
+        Principal: { AWS: '*' },
+        Action: 'execute-api:Invoke',
+        Resource: 'arn:aws:execute-api:us-east-1:123456789012:abcde12345/*/*/*',
+        Condition: { IpAddress: { 'aws:SourceIp': '203.0.113.7' } },
+      },
+    ],
+  },
   'x-amazon-apigateway-documentation': { version: '1', documentationParts: [] },
   'x-amazon-apigateway-something-new': { a: 1 },
   'x-company-owner': 'team-a',

@@ -82,14 +82,10 @@ describe('hand-written REST document', () => {
     const paths = warnings.map((w) => w.slice(0, w.indexOf(': ')))
     for (const expected of [
       '/x-amazon-apigateway-gateway-responses/THROTTLED/responseParameters/gatewayresponse.header.X-Stage',
-      '/x-amazon-apigateway-request-validators',
       '/x-amazon-apigateway-minimum-compression-size',
-      '/x-amazon-apigateway-policy',
       '/x-amazon-apigateway-documentation',
       '/x-amazon-apigateway-something-new',
       '/x-amazon-apigateway-endpoint-configuration',
-      '/components/securitySchemes/tokenAuth/x-amazon-apigateway-authorizer',
-      '/paths/~1pets/get/x-amazon-apigateway-request-validator',
       '/paths/~1legacy/get/x-amazon-apigateway-auth',
       '/paths/~1cached/get/x-amazon-apigateway-integration/cacheNamespace',
       '/paths/~1cached/get/x-amazon-apigateway-integration/requestTemplates',
@@ -101,6 +97,36 @@ describe('hand-written REST document', () => {
       expect(paths).toContain(expected)
     }
     expect(warnings.find((w) => w.includes('something-new'))).toContain('Unknown extension')
+  })
+
+  it('imports the authorizer, validator, model and IP policy instead of warning about them', () => {
+    const paths = warnings.map((w) => w.slice(0, w.indexOf(': ')))
+    for (const imported of [
+      '/x-amazon-apigateway-request-validators',
+      '/components/securitySchemes/tokenAuth/x-amazon-apigateway-authorizer',
+      '/paths/~1pets/get/x-amazon-apigateway-request-validator',
+    ]) {
+      expect(paths).not.toContain(imported)
+    }
+    expect(api.authorizers).toEqual([
+      {
+        id: 'tokenAuth',
+        name: 'tokenAuth',
+        authorizerType: 'TOKEN',
+        identitySource: ['$request.header.Authorization'],
+        authorizerUri: 'worker://ORDER_HANDLER_LIVE',
+      },
+    ])
+    expect(api.requestValidators).toEqual([{ id: 'all', name: 'all', validateRequestBody: true }])
+    expect(api.models?.map((m) => m.name)).toEqual(['Pet'])
+    expect(api.resourcePolicy).toEqual({
+      sourceIpAllow: ['203.0.113.0/24', '2001:db8::/32'],
+      sourceIpDeny: ['203.0.113.7'],
+    })
+    const byKey = Object.fromEntries(api.routes.map((r) => [r.routeKey, r]))
+    expect(byKey['GET /pets']?.requestValidatorId).toBe('all')
+    expect(byKey['POST /pets']?.requestModels).toEqual({ 'application/json': 'Pet' })
+    expect(byKey['GET /secure']?.authorizerId).toBe('tokenAuth')
   })
 
   it('derives authorization from security and x-amazon-apigateway-auth', () => {

@@ -1,11 +1,13 @@
 /** Starts the loopback upstream for the worker test project and hands its port to the tests. */
 import type { TestProject } from 'vitest/node'
+import { startJwksServer } from './jwks-server'
 import { findClosedPort, startUpstream } from './upstream-server'
 
 declare module 'vitest' {
   export interface ProvidedContext {
     upstreamPort: number
     closedPort: number
+    jwksPort: number
   }
 }
 
@@ -13,5 +15,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const upstream = await startUpstream()
   project.provide('upstreamPort', upstream.port)
   project.provide('closedPort', await findClosedPort())
-  return () => upstream.close()
+  const jwks = await startJwksServer()
+  project.provide('jwksPort', jwks.port)
+  return async () => {
+    await upstream.close()
+    await jwks.close()
+  }
 }

@@ -10,6 +10,14 @@
  *   GET  /stream?chunks=N&interval=ms → N chunks, `interval` ms apart
  *   GET  /hop                → a response carrying hop-by-hop headers
  *   GET  /hits/{tag}         → {"hits": n}: requests seen carrying `x-test-tag: tag`
+ *   POST /record/{tag}       → keeps the JSON body under `tag` (WebSocket events), answers
+ *                              status `?status=` (default 200) with body `?body=` (default none)
+ *                              and header `x-portico-subscribe: ?subscribe=` when given
+ *   GET  /recorded/{tag}     → the JSON bodies recorded under `tag`, in arrival order
+ *   POST /authorizer         → a request authorizer (AWS event in, IAM policy out) steered by the
+ *                              token / first identity source `behaviour.tag`: allow, deny,
+ *                              simple-true, unauthorized-401, error-500, garbage, redirect, huge,
+ *                              slow (`slow.ms`); each call counts as a hit of the token
  *   ANY  /cache/**           → a response shaped by the query (cache tests): `status`, `cc`
  *                              (Cache-Control), `etag`, `lm` (Last-Modified), `expires`, `age`,
  *                              `vary`, `cookie` (Set-Cookie), `size` (body of N bytes, with
@@ -43,6 +51,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
 export async function startUpstream(port = 0): Promise<UpstreamServer> {
   const hits = new Map<string, number>()
+  const recorded = new Map<string, unknown[]>()
   let cacheCounter = 0
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://upstream')
@@ -55,6 +64,28 @@ export async function startUpstream(port = 0): Promise<UpstreamServer> {
     if (path.startsWith('/hits/')) {
       res.writeHead(200, { 'content-type': 'application/json' })
       res.end(JSON.stringify({ hits: hits.get(decodeURIComponent(path.slice(6))) ?? 0 }))
+      return
+    }
+    if (path === '/authorizer' && req.method === 'POST') {
+      await answerAuthorizer(res, body, hits)
+      return
+    }
+    if (path.startsWith('/record/')) {
+      const tagged = decodeURIComponent(path.slice(8))
+      const list = recorded.get(tagged) ?? []
+      list.push(JSON.parse(body.toString('utf8')) as unknown)
+      recorded.set(tagged, list)
+      const subscribe = url.searchParams.get('subscribe')
+      res.writeHead(Number(url.searchParams.get('status') ?? '200'), {
+        'content-type': 'text/plain',
+        ...(subscribe === null ? {} : { 'x-portico-subscribe': subscribe }),
+      })
+      res.end(url.searchParams.get('body') ?? '')
+      return
+    }
+    if (path.startsWith('/recorded/')) {
+      res.writeHead(200, { 'content-type': 'application/json' })
+      res.end(JSON.stringify(recorded.get(decodeURIComponent(path.slice(10))) ?? []))
       return
     }
     if (path === '/slow') {
@@ -189,6 +220,72 @@ function writeCacheable(res: ServerResponse, url: URL, req: IncomingMessage, n: 
       reflected: req.headers['x-reflect'] ?? null,
     })
   )
+}
+
+function authorizerToken(event: Record<string, unknown>): string {
+  const { authorizationToken, identitySource } = event
+  if (typeof authorizationToken === 'string') return authorizationToken.split(',')[0] ?? ''
+  if (Array.isArray(identitySource) && typeof identitySource[0] === 'string') {
+    return identitySource[0]
+  }
+  return ''
+}
+
+async function answerAuthorizer(
+  res: ServerResponse,
+  body: Buffer,
+  hits: Map<string, number>
+): Promise<void> {
+  const event = JSON.parse(body.toString('utf8')) as Record<string, unknown>
+  const token = authorizerToken(event)
+  hits.set(token, (hits.get(token) ?? 0) + 1)
+  const [behaviour, arg] = token.split('.')
+  const arn = String(event.methodArn ?? event.routeArn)
+  const json = (status: number, value: unknown): void => {
+    res.writeHead(status, { 'content-type': 'application/json' })
+    res.end(JSON.stringify(value))
+  }
+  const statement = (effect: string) => ({
+    Action: 'execute-api:Invoke',
+    Effect: effect,
+    Resource: arn,
+  })
+  const policy = (effect: string) => ({
+    principalId: 'http-user',
+    policyDocument: { Version: '2012-10-17', Statement: [statement(effect)] },
+    context: { via: 'http', user: 'bob' },
+  })
+  switch (behaviour) {
+    case 'allow':
+      json(200, policy('Allow'))
+      return
+    case 'simple-true':
+      json(200, { isAuthorized: true, context: { via: 'http' } })
+      return
+    case 'unauthorized-401':
+      json(401, { message: 'Unauthorized' })
+      return
+    case 'error-500':
+      json(500, { message: 'crashed' })
+      return
+    case 'garbage':
+      res.writeHead(200, { 'content-type': 'application/json' })
+      res.end('<html>not json</html>')
+      return
+    case 'redirect':
+      res.writeHead(302, { location: 'http://127.0.0.1:1/authorizer' })
+      res.end()
+      return
+    case 'huge':
+      json(200, { ...policy('Allow'), padding: 'x'.repeat(100 * 1024) })
+      return
+    case 'slow':
+      await sleep(Number(arg ?? '3000'))
+      json(200, policy('Allow'))
+      return
+    default:
+      json(200, policy('Deny'))
+  }
 }
 
 /** A loopback port with nothing listening (for "connection refused"). */

@@ -27,6 +27,8 @@ import {
   type V2Context,
 } from './store'
 import { API_KEY_AUTHORIZER_EXPRESSION, API_KEY_HEADER_EXPRESSION, apiToWire } from './wire-api'
+import { readWebSocketSettings } from './websocket-fields'
+import { readCorsConfiguration } from './cors'
 
 const HTTP_ROUTE_SELECTION = '$request.method $request.path'
 
@@ -52,6 +54,8 @@ function applyApiFields(f: Fields, base: ApiConfig): ApiConfig {
           : keyExpression === API_KEY_HEADER_EXPRESSION
             ? ('HEADER' as const)
             : ('AUTHORIZER' as const),
+      webSocket: readWebSocketSettings(base, f),
+      corsConfiguration: readCorsConfiguration(f, base),
     }),
   }
   // AWS fields with no effect here: schema validation of WebSocket bodies, IPv6 endpoints.

@@ -75,6 +75,8 @@ importExportRoutes.put('/:apiId', async (c) => {
 
 importExportRoutes.get('/:apiId/exports/:specification', async (c) => {
   const current = await loadV2Api(c, c.req.param('apiId'))
+  // AWS: ExportApi supports HTTP APIs only; a WebSocket API has no OpenAPI form.
+  if (current.protocolType !== 'HTTP') badRequest('Only HTTP APIs can be exported')
   if (c.req.param('specification') !== 'OAS30') badRequest("'specification' must be OAS30")
   const outputType = c.req.query('outputType')
   if (outputType !== 'JSON' && outputType !== 'YAML') {

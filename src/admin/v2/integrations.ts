@@ -13,6 +13,7 @@ import { paginate } from './paging'
 import { compact, type Fields, readBody } from './parse'
 import { commitApi, loadV2Api } from './store'
 import { integrationToWire } from './wire-api'
+import { readWebSocketIntegrationFields } from './websocket-fields'
 
 const WIRE_TYPES = ['HTTP_PROXY', 'HTTP', 'MOCK', 'WORKER', 'AWS_PROXY'] as const
 
@@ -44,7 +45,11 @@ function readMock(f: Fields): IntegrationConfig['mockResponse'] {
 }
 
 /** Reads the integration fields present in `f` over `base`. */
-function applyIntegrationFields(f: Fields, base: IntegrationConfig): IntegrationConfig {
+function applyIntegrationFields(
+  api: ApiConfig,
+  f: Fields,
+  base: IntegrationConfig
+): IntegrationConfig {
   const wireType = f.oneOf('integrationType', WIRE_TYPES)
   const uri = f.str('integrationUri')
   // AWS: connectionType INTERNET is the only kind Portico has (no VPC links).
@@ -60,6 +65,7 @@ function applyIntegrationFields(f: Fields, base: IntegrationConfig): Integration
       description: f.str('description'),
       mockResponse: readMock(f),
     }),
+    ...readWebSocketIntegrationFields(api, f, base),
   }
   f.done()
   if (wireType !== undefined || uri !== undefined) {
@@ -83,7 +89,7 @@ integrationRoutes.post('/:apiId/integrations', async (c) => {
   const api = await loadV2Api(c, c.req.param('apiId'))
   const f = await readBody(c)
   if (!f.has('integrationType')) badRequest("'integrationType' is required")
-  const integration = applyIntegrationFields(f, { id: newResourceId(), type: 'HTTP_PROXY' })
+  const integration = applyIntegrationFields(api, f, { id: newResourceId(), type: 'HTTP_PROXY' })
   const integrations = [...api.integrations, integration]
   const resource = `/v2/apis/${api.id}/integrations/${integration.id}`
   await commitApi(c, { ...api, integrations }, 'CreateIntegration', resource)
@@ -105,7 +111,7 @@ integrationRoutes.get('/:apiId/integrations/:integrationId', async (c) => {
 integrationRoutes.patch('/:apiId/integrations/:integrationId', async (c) => {
   const api = await loadV2Api(c, c.req.param('apiId'))
   const existing = findIntegration(api, c.req.param('integrationId'))
-  const integration = applyIntegrationFields(await readBody(c), existing)
+  const integration = applyIntegrationFields(api, await readBody(c), existing)
   const integrations = api.integrations.map((i) => (i.id === integration.id ? integration : i))
   const resource = `/v2/apis/${api.id}/integrations/${integration.id}`
   await commitApi(c, { ...api, integrations }, 'UpdateIntegration', resource)

@@ -12,6 +12,7 @@ import { compact, type Fields, readBody } from './parse'
 import { routeKeyProblem } from './route-keys'
 import { commitApi, loadV2Api } from './store'
 import { routeToWire, TARGET_PREFIX } from './wire-api'
+import { readWebSocketRouteFields } from './websocket-fields'
 
 const AUTHORIZATION_TYPES = ['NONE', 'JWT', 'CUSTOM', 'AWS_IAM'] as const
 
@@ -62,10 +63,14 @@ function applyRouteFields(api: ApiConfig, f: Fields, base: RouteConfig): RouteCo
       operationName: f.str('operationName'),
       requestParameters,
     }),
+    ...readWebSocketRouteFields(api, f),
   }
   f.done()
   if (target === '') delete route.integrationId
   else if (target !== undefined) route.integrationId = parseTarget(api, target)
+  // Without an authorizer type the route keeps no authorizer reference (AWS detaches it).
+  const type = route.authorizationType
+  if (route.authorizerId === '' || type === 'NONE' || type === 'AWS_IAM') delete route.authorizerId
   return route
 }
 

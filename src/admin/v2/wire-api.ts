@@ -5,6 +5,7 @@
 import type { ApiConfig, IntegrationConfig, RouteConfig } from '../../config/types'
 import { compact } from './parse'
 import type { V2Context } from './store'
+import { webSocketIntegrationToWire, webSocketRouteToWire } from './websocket-fields'
 
 /** AWS's default API key selection expression; `AUTHORIZER` maps to the authorizer's key. */
 export const API_KEY_HEADER_EXPRESSION = '$request.header.x-api-key'
@@ -42,6 +43,8 @@ export function apiToWire(c: V2Context, api: ApiConfig): Record<string, unknown>
     version: api.version,
     warnings: api.importWarnings,
     allowLoopbackUpstreams: api.allowLoopbackUpstreams,
+    webSocket: api.webSocket,
+    corsConfiguration: api.corsConfiguration,
   })
 }
 
@@ -67,6 +70,7 @@ export function routeToWire(route: RouteConfig): Record<string, unknown> {
     routeKey: route.routeKey,
     target:
       route.integrationId === undefined ? undefined : `${TARGET_PREFIX}${route.integrationId}`,
+    ...webSocketRouteToWire(route),
   })
 }
 
@@ -87,9 +91,9 @@ export function integrationToWire(
     payloadFormatVersion:
       integration.payloadFormatVersion ??
       (integration.type === 'WORKER'
-        ? api.protocolType === 'REST'
-          ? '1.0'
-          : '2.0'
+        ? api.protocolType === 'HTTP'
+          ? '2.0'
+          : '1.0'
         : isProxy && api.protocolType === 'HTTP'
           ? '1.0'
           : undefined),
@@ -97,5 +101,6 @@ export function integrationToWire(
     responseParameters: integration.responseParameters,
     timeoutInMillis: integration.timeoutInMillis ?? 29000,
     mockResponse: integration.mockResponse,
+    ...webSocketIntegrationToWire(api, integration),
   })
 }

@@ -119,7 +119,7 @@ describe('v2 routes', () => {
       { routeKey: 'GET /x', requestParameters: { p: { required: 'no' } } },
       /'requestParameters\.p\.required' must be a boolean/,
     ],
-    [{ routeKey: 'GET /x', modelSelectionExpression: 'x' }, /Unsupported field/],
+    [{ routeKey: 'GET /x', modelSelectionExpression: 'x' }, /only supported for WebSocket APIs/],
   ])('refuses CreateRoute %j', async (body, pattern) => {
     const apiId = await createHttpApi()
     expectError(
