@@ -1474,6 +1474,8 @@ async function main() {
   const overgrants = []
   const keyedLive = live.some((t) => t.name === 'gatewayLease')
   for (const name of ['ogThrottle', 'ogQuota']) {
+    // A BENCH_ONLY run that leaves out the lease target leaves out the over-grant phase too.
+    if (ONLY.size > 0 && !ONLY.has('gatewayLease')) continue
     if (!keyedLive) {
       skipped.push({ name, label: `over-grant ${name}`, reason: 'keyed route not live' })
       continue
@@ -1617,7 +1619,11 @@ async function main() {
   }
 
   mkdirSync(RESULTS_DIR, { recursive: true })
-  const file = join(RESULTS_DIR, 'latest.json')
+  // A BENCH_ONLY run is partial: it never replaces the full run's latest.json.
+  const file = join(
+    RESULTS_DIR,
+    ONLY.size === 0 ? 'latest.json' : `only-${[...ONLY].sort().join('+')}.json`
+  )
   writeFileSync(`${file}.tmp`, `${JSON.stringify(result, null, 2)}\n`)
   renameSync(`${file}.tmp`, file)
   console.log(markdown(result))

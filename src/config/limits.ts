@@ -39,6 +39,8 @@ export const MAX_INTEGRATION_RESPONSES = 20
 /** AWS: up to 5 identity sources per authorizer; JWT audiences. */
 export const MAX_IDENTITY_SOURCES = 5
 export const MAX_AUDIENCES = 50
+/** Clock skew a JWT authorizer may allow on `exp`/`nbf`/`iat`, in seconds. */
+export const MAX_JWT_LEEWAY_SECONDS = 60
 /** Route settings entries per stage: one per route at most. */
 export const MAX_ROUTE_SETTINGS = MAX_ROUTES
 

@@ -6,6 +6,7 @@
  */
 import type { Schema } from '@cfworker/json-schema'
 import { GATEWAY_RESPONSE_TYPES } from '../errors/gateway-error'
+import { JWT_ALGORITHMS } from './jwt-algorithms'
 import { CONFIG_SCHEMA_VERSION } from './types'
 import * as L from './limits'
 
@@ -225,25 +226,8 @@ const authorizer = object(
         issuer: str(L.MAX_URI_LENGTH, { minLength: 1, pattern: '^\\S+$' }),
         audience: array(text(L.MAX_URI_LENGTH, 1), L.MAX_AUDIENCES),
         jwksUri: str(L.MAX_URI_LENGTH, { pattern: '^https?://\\S+$' }),
-        algorithms: array(
-          {
-            enum: [
-              'RS256',
-              'RS384',
-              'RS512',
-              'PS256',
-              'PS384',
-              'PS512',
-              'ES256',
-              'ES384',
-              'ES512',
-              'EdDSA',
-              'Ed25519',
-            ],
-          },
-          11
-        ),
-        clockLeewaySeconds: integer(0, 60),
+        algorithms: array({ enum: [...JWT_ALGORITHMS] }, JWT_ALGORITHMS.length),
+        clockLeewaySeconds: integer(0, L.MAX_JWT_LEEWAY_SECONDS),
       },
       ['issuer', 'audience']
     ),

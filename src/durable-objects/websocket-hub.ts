@@ -121,7 +121,9 @@ export class WebSocketHub extends DurableObject<GatewayBindings> implements Mana
 
   override async webSocketClose(ws: WebSocket, code: number, reason: string): Promise<void> {
     const state = readState(ws)
-    // Answer the client's close frame (RFC 6455 §5.5.1), echoing its code when it may be sent.
+    // From compatibility date 2026-04-07 (web_socket_auto_reply_to_close) the runtime has
+    // already answered the client's close frame before this runs, so `$disconnect` below never
+    // delays the handshake and this call is a no-op; it answers (RFC 6455 §5.5.1) on older dates.
     try {
       ws.close(sendableCloseCode(code), reason)
     } catch {

@@ -18,21 +18,15 @@ import { buildLambdaEventV1 } from './lambda-event-v1'
 import { buildLambdaEventV2 } from './lambda-event-v2'
 import { parseLambdaResponse } from './lambda-response'
 import { parseTimeout } from './options'
+import { lambdaInvokeUrl, serviceBinding } from './service-binding'
 import { withTimeout } from './transport'
 
 interface WorkerTarget {
   readonly binding: string
+  /** The Lambda Invoke URL for `binding`, fixed at build. */
+  readonly url: string
   readonly version: '1.0' | '2.0'
   readonly timeoutMs: number
-}
-
-function isFetcher(value: unknown): value is Fetcher {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    'fetch' in value &&
-    typeof value.fetch === 'function'
-  )
 }
 
 function malformed(reason: string): GatewayError {
@@ -40,8 +34,8 @@ function malformed(reason: string): GatewayError {
 }
 
 async function invoke(ctx: RequestContext, target: WorkerTarget): Promise<Response> {
-  const binding = ctx.env[target.binding]
-  if (!isFetcher(binding)) {
+  const binding = serviceBinding(ctx.env, target.binding)
+  if (binding === undefined) {
     throw new GatewayError('API_CONFIGURATION_ERROR', {
       reason: `binding ${target.binding} is not a service binding`,
     })
@@ -49,12 +43,10 @@ async function invoke(ctx: RequestContext, target: WorkerTarget): Promise<Respon
   const body = await readLambdaBody(ctx)
   const event =
     target.version === '1.0' ? buildLambdaEventV1(ctx, body) : buildLambdaEventV2(ctx, body)
-  // The Lambda Invoke API path, so a backend can tell an invocation from other traffic.
-  const url = `https://lambda.portico.invalid/2015-03-31/functions/${target.binding}/invocations`
   let text: string
   try {
     text = await withTimeout(ctx, target.timeoutMs, async (signal) => {
-      const response = await binding.fetch(url, {
+      const response = await binding.fetch(target.url, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify(event),
@@ -120,6 +112,11 @@ export function buildWorkerIntegration(
   // AWS: REST APIs speak 1.0; HTTP APIs default to 2.0.
   const version =
     integration.payloadFormatVersion ?? (input.api.protocolType === 'HTTP' ? '2.0' : '1.0')
-  const target: WorkerTarget = { binding: binding.value, version, timeoutMs: timeoutMs.value }
+  const target: WorkerTarget = {
+    binding: binding.value,
+    url: lambdaInvokeUrl(binding.value),
+    version,
+    timeoutMs: timeoutMs.value,
+  }
   return ok((ctx) => invoke(ctx, target))
 }

@@ -22,6 +22,7 @@ import {
 import type { WebSocketCall } from './event'
 import type { WebSocketInvoker } from './integration'
 import { webSocketLimits } from './settings'
+import { parseOrigin } from '../policies/cors/origin'
 
 /** Header carrying the admitted connection's state from the worker to its hub object. */
 export const CONNECTION_STATE_HEADER = 'x-portico-ws-connection'
@@ -41,7 +42,29 @@ function forbidden(reason: string): GatewayError {
  */
 export function checkOrigin(allowOrigins: readonly string[] | undefined, origin: string | null) {
   if (allowOrigins === undefined || origin === null) return
-  if (!allowOrigins.includes(origin)) throw forbidden(`origin ${origin} not allowed`)
+  // Both sides canonical (CORS's parser: lower-case host, default port dropped, punycode), so
+  // `https://App.example.com:443` in config matches what a browser sends; `null` never matches.
+  const parsed = parseOrigin(origin)
+  if (!parsed.ok || !allowedOriginSet(allowOrigins).has(parsed.origin)) {
+    throw forbidden('origin not allowed')
+  }
+}
+
+const ORIGIN_SETS = new WeakMap<readonly string[], ReadonlySet<string>>()
+
+/** The canonical allow-list, computed once per config array (configs are immutable once built). */
+function allowedOriginSet(allowOrigins: readonly string[]): ReadonlySet<string> {
+  let set = ORIGIN_SETS.get(allowOrigins)
+  if (set === undefined) {
+    set = new Set(
+      allowOrigins.flatMap((text) => {
+        const parsed = parseOrigin(text)
+        return parsed.ok ? [parsed.origin] : []
+      })
+    )
+    ORIGIN_SETS.set(allowOrigins, set)
+  }
+  return set
 }
 
 /** The subprotocol to answer: the integration's choice if offered, else the first offered. */

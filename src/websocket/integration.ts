@@ -12,6 +12,7 @@ import { GatewayError } from '../errors/gateway-error'
 import { BINDING_NAME } from '../integrations/binding-name'
 import { parseLambdaResponse } from '../integrations/lambda-response'
 import { parseTimeout } from '../integrations/options'
+import { lambdaInvokeUrl, serviceBinding } from '../integrations/service-binding'
 import { substituteStageVariables } from '../integrations/uri-template'
 import { err, ok, type Result } from '../result'
 import { readCapped } from '../streams/read-capped'
@@ -30,15 +31,6 @@ export type WebSocketInvoker = (call: WebSocketCall) => Promise<WebSocketAnswer>
 
 /** Integration answers are read up to this size (a route response larger than this is an error). */
 export const MAX_ANSWER_BYTES = 1024 * 1024
-
-function isFetcher(value: unknown): value is Fetcher {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    'fetch' in value &&
-    typeof value.fetch === 'function'
-  )
-}
 
 async function readAnswer(response: Response): Promise<string> {
   const bytes = await readCapped(response.body, MAX_ANSWER_BYTES)
@@ -72,10 +64,10 @@ function buildWorker(integration: IntegrationConfig, timeoutMs: number) {
   if (binding === undefined || !BINDING_NAME.test(binding)) {
     return err('WebSocket WORKER integrationUri must be worker://BINDING_NAME')
   }
-  const url = `https://lambda.portico.invalid/2015-03-31/functions/${binding}/invocations`
+  const url = lambdaInvokeUrl(binding)
   const invoker: WebSocketInvoker = async (call) => {
-    const target = call.env[binding]
-    if (!isFetcher(target)) {
+    const target = serviceBinding(call.env, binding)
+    if (target === undefined) {
       throw new GatewayError('API_CONFIGURATION_ERROR', {
         reason: `binding ${binding} is not a service binding`,
       })

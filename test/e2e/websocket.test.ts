@@ -5,7 +5,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
-import { admin, apiHost, gateway, type SimpleResponse } from './harness'
+import { admin, apiHost, gateway, uniqueTag, upstreamUrl, type SimpleResponse } from './harness'
 
 let apiId: string
 let keyValue: string
@@ -153,4 +153,136 @@ describe('WebSocket APIs with the ws client', () => {
     ws.send('x'.repeat(4097))
     expect(await closed).toBe(1009)
   })
+})
+
+describe('client-initiated close', () => {
+  let closeApiId: string
+  let tag: string
+
+  interface RecordedEvent {
+    requestContext: { eventType?: string; connectionId?: string; disconnectStatusCode?: number }
+  }
+
+  beforeAll(async () => {
+    tag = uniqueTag('ws-close')
+    closeApiId = field(
+      ok(
+        await admin('POST', '/v2/apis', {
+          name: 'e2e-websocket-close',
+          protocolType: 'WEBSOCKET',
+          routeSelectionExpression: '$request.body.action',
+          allowLoopbackUpstreams: true,
+        }),
+        'create api'
+      ),
+      'apiId'
+    )
+    // Every event is recorded by the upstream: the MESSAGE answer tells the client its id.
+    const integrationId = field(
+      ok(
+        await admin('POST', `/v2/apis/${closeApiId}/integrations`, {
+          integrationType: 'HTTP_PROXY',
+          integrationMethod: 'POST',
+          integrationUri: `${upstreamUrl()}/record/${tag}?body=recorded`,
+        }),
+        'integration'
+      ),
+      'integrationId'
+    )
+    for (const routeKey of ['$default', '$disconnect']) {
+      ok(
+        await admin('POST', `/v2/apis/${closeApiId}/routes`, {
+          routeKey,
+          target: `integrations/${integrationId}`,
+          ...(routeKey === '$default' ? { routeResponseSelectionExpression: '$default' } : {}),
+        }),
+        `route ${routeKey}`
+      )
+    }
+    ok(await admin('POST', `/v2/apis/${closeApiId}/stages`, { stageName: 'dev' }), 'stage')
+    ok(await admin('POST', `/v2/apis/${closeApiId}/deployments`, { stageName: 'dev' }), 'deploy')
+  })
+
+  function field(value: unknown, name: string): string {
+    const found: unknown = Reflect.get(Object(value), name)
+    if (typeof found !== 'string') throw new Error(`no ${name} in ${JSON.stringify(value)}`)
+    return found
+  }
+
+  async function recorded(): Promise<RecordedEvent[]> {
+    const res = await fetch(`${upstreamUrl()}/recorded/${tag}`)
+    const events: RecordedEvent[] = await res.json()
+    return events
+  }
+
+  async function disconnectsOf(connectionId: string): Promise<RecordedEvent[]> {
+    for (let i = 0; i < 100; i++) {
+      const found = (await recorded()).filter(
+        (e) =>
+          e.requestContext.eventType === 'DISCONNECT' &&
+          e.requestContext.connectionId === connectionId
+      )
+      if (found.length > 0) {
+        // A little longer: a second DISCONNECT would have arrived by now if one were sent.
+        await new Promise((r) => setTimeout(r, 300))
+        break
+      }
+      await new Promise((r) => setTimeout(r, 20))
+    }
+    return (await recorded()).filter(
+      (e) =>
+        e.requestContext.eventType === 'DISCONNECT' &&
+        e.requestContext.connectionId === connectionId
+    )
+  }
+
+  /** Connects, sends one message and learns the connection id from the recorded event. */
+  async function openRecorded(): Promise<{ ws: WebSocket; connectionId: string }> {
+    const ws = await new Promise<WebSocket>((resolve, reject) => {
+      const socket = new WebSocket(url(), {
+        headers: { host: apiHost(closeApiId) },
+      })
+      socket.once('open', () => {
+        resolve(socket)
+      })
+      socket.once('error', reject)
+    })
+    const marker = uniqueTag('hello')
+    ws.send(marker)
+    expect(await nextMessage(ws)).toBe('recorded')
+    const events = (await recorded()) as (RecordedEvent & { body?: string })[]
+    const connectionId = events.find((e) => e.body === marker)?.requestContext.connectionId
+    if (connectionId === undefined) throw new Error('the MESSAGE event was not recorded')
+    return { ws, connectionId }
+  }
+
+  /** Milliseconds from `ws.close()` to the client's `close` event, and the code it got. */
+  async function timedClose(ws: WebSocket): Promise<{ ms: number; code: number }> {
+    const closed = closeCode(ws)
+    const started = performance.now()
+    ws.close(4000, 'bye')
+    const code = await closed
+    return { ms: performance.now() - started, code }
+  }
+
+  it('gets the close frame back promptly and runs $disconnect exactly once', async () => {
+    const { ws, connectionId } = await openRecorded()
+    const { ms, code } = await timedClose(ws)
+    expect(code).toBe(4000)
+    // Well under the ~5 s the close handshake was reported to take.
+    expect(ms).toBeLessThan(2500)
+    const disconnects = await disconnectsOf(connectionId)
+    expect(disconnects).toHaveLength(1)
+    expect(disconnects[0]?.requestContext.disconnectStatusCode).toBe(4000)
+  })
+
+  it('closes promptly after the hub object could hibernate', async () => {
+    const { ws, connectionId } = await openRecorded()
+    // workerd hibernates an object whose sockets were quiet for ~10 s.
+    await new Promise((r) => setTimeout(r, 12_000))
+    const { ms, code } = await timedClose(ws)
+    expect(code).toBe(4000)
+    expect(ms).toBeLessThan(2500)
+    expect(await disconnectsOf(connectionId)).toHaveLength(1)
+  }, 60_000)
 })

@@ -69,7 +69,17 @@ describe('origin and subprotocol', () => {
     expect(() => {
       checkOrigin(allow, null)
     }).not.toThrow()
-    for (const bad of ['https://app.example.com.evil', 'http://app.example.com', 'null', '']) {
+    expect(() => {
+      checkOrigin(['https://App.Example.com:443'], 'https://app.example.com')
+    }).not.toThrow()
+    for (const bad of [
+      'https://app.example.com.evil',
+      'http://app.example.com',
+      'https://app.example.com:8443',
+      'https://app.example.com/',
+      'null',
+      '',
+    ]) {
       expect(() => {
         checkOrigin(allow, bad)
       }).toThrow()

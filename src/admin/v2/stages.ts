@@ -11,6 +11,7 @@ import {
 } from '../../config/schema'
 import type { ApiConfig, StageConfig } from '../../config/types'
 import type { GatewayEnv } from '../../env'
+import { flushAuthorizerResults } from '../../policies/authorization/request/result-cache'
 import { configStore, KV_KEYS } from '../../storage/config-store'
 import { v2Queries } from '../../storage/config-queries-v2'
 import { badRequest, conflict } from '../errors'
@@ -152,6 +153,28 @@ stageRoutes.patch('/:apiId/stages/:stageName', async (c) => {
   const saved = await saveStage(c, api, stage, existing.autoDeploy === true)
   await committed(c, 'UpdateStage', `/v2/apis/${api.id}/stages/${stage.stageName}`)
   return c.json(stageToWire(saved))
+})
+
+/**
+ * ResetAuthorizersCache (AWS answers 204): bumps the stage's `authorizerCacheGeneration`, part of
+ * every request-authorizer result-cache key — every isolate drops the stage's cached results
+ * within the stage propagation bound, this one at once. Same as v1 FlushStageAuthorizersCache.
+ */
+stageRoutes.delete('/:apiId/stages/:stageName/cache/authorizers', async (c) => {
+  const api = await loadV2Api(c, c.req.param('apiId'))
+  const stage = await loadStage(c, api.id, c.req.param('stageName'))
+  await putStage(c, {
+    ...stage,
+    authorizerCacheGeneration: (stage.authorizerCacheGeneration ?? 0) + 1,
+    lastUpdatedDate: nowIso(),
+  })
+  flushAuthorizerResults(api.id, stage.stageName)
+  await committed(
+    c,
+    'ResetAuthorizersCache',
+    `/v2/apis/${api.id}/stages/${stage.stageName}/cache/authorizers`
+  )
+  return c.body(null, 204)
 })
 
 stageRoutes.delete('/:apiId/stages/:stageName', async (c) => {

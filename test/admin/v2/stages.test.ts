@@ -34,6 +34,27 @@ describe('v2 stages', () => {
     expectError(await admin('GET', `/v2/apis/${apiId}/stages/dev`), 404, 'NotFoundException')
   })
 
+  it('ResetAuthorizersCache answers 204 and bumps the stage authorizer cache generation', async () => {
+    const apiId = await createHttpApi()
+    expect((await admin('POST', `/v2/apis/${apiId}/stages`, { stageName: 'dev' })).status).toBe(201)
+    const generation = async (): Promise<unknown> => {
+      const stored = (await env.ROUTES.get(`stage/${apiId}/dev`)) ?? '{}'
+      return (JSON.parse(stored) as { authorizerCacheGeneration?: number })
+        .authorizerCacheGeneration
+    }
+    expect(await generation()).toBeUndefined()
+    const reset = await admin('DELETE', `/v2/apis/${apiId}/stages/dev/cache/authorizers`)
+    expect(reset.status).toBe(204)
+    expect(await generation()).toBe(1)
+    await admin('DELETE', `/v2/apis/${apiId}/stages/dev/cache/authorizers`)
+    expect(await generation()).toBe(2)
+    expectError(
+      await admin('DELETE', `/v2/apis/${apiId}/stages/nope/cache/authorizers`),
+      404,
+      'NotFoundException'
+    )
+  })
+
   it('refuses a duplicate stage with 409 and $default on WebSocket APIs with 400', async () => {
     const apiId = await createHttpApi()
     expect((await admin('POST', `/v2/apis/${apiId}/stages`, { stageName: 'dev' })).status).toBe(201)

@@ -3,6 +3,8 @@
  * identity source, pinned algorithms, claim rules, required scopes and where its keys come from.
  * Anything unusable is a reason string: the route then fails closed (500), never open.
  */
+import { JWT_ALGORITHMS } from '../../../config/jwt-algorithms'
+import { MAX_JWT_LEEWAY_SECONDS } from '../../../config/limits'
 import type { ApiConfig, AuthorizerConfig, RouteConfig } from '../../../config/types'
 import { err, ok, type Result } from '../../../result'
 import { parseIdentitySource, type IdentitySource } from '../identity-source'
@@ -12,21 +14,9 @@ import { checkJwksUrl, discoveryUrl, hasStageVariables } from './jwks-url'
 /** AWS: a JWT authorizer reads `$request.header.Authorization` unless told otherwise. */
 export const DEFAULT_IDENTITY_SOURCE = '$request.header.Authorization'
 export const DEFAULT_ALGORITHMS: readonly string[] = ['RS256']
-/** Asymmetric JWS algorithms only: a shared secret could never sit in a public JWKS. */
-export const SUPPORTED_ALGORITHMS: ReadonlySet<string> = new Set([
-  'RS256',
-  'RS384',
-  'RS512',
-  'PS256',
-  'PS384',
-  'PS512',
-  'ES256',
-  'ES384',
-  'ES512',
-  'EdDSA',
-  'Ed25519',
-])
-export const MAX_LEEWAY_SECONDS = 60
+/** Asymmetric JWS algorithms only (config/jwt-algorithms.ts). */
+export const SUPPORTED_ALGORITHMS: ReadonlySet<string> = new Set(JWT_ALGORITHMS)
+export const MAX_LEEWAY_SECONDS = MAX_JWT_LEEWAY_SECONDS
 
 /** Where keys come from: a fixed URL, or a JWKS URI with stage variables resolved per stage. */
 export type KeyLocation =

@@ -33,6 +33,11 @@ function maxAgeOf(cacheControl: string | null): number | undefined {
   return match?.[2] === undefined ? undefined : Number(match[2])
 }
 
+/** The URL as a log may show it: no query or fragment (DESIGN §5: they may carry secrets). */
+function forLog(url: URL): string {
+  return `${url.origin}${url.pathname}`
+}
+
 /** GETs `url` and parses it as JSON under the timeout and size cap. Throws `KeyFetchError`. */
 export async function fetchKeyDocument(url: URL, fetcher: Fetcher): Promise<FetchedDocument> {
   const signal = AbortSignal.timeout(KEY_FETCH_TIMEOUT_MS)
@@ -47,7 +52,7 @@ export async function fetchKeyDocument(url: URL, fetcher: Fetcher): Promise<Fetc
     })
     if (response.status !== 200) {
       await response.body?.cancel()
-      throw new KeyFetchError(`${url.href} answered status ${String(response.status)}`)
+      throw new KeyFetchError(`${forLog(url)} answered status ${String(response.status)}`)
     }
     bytes = await readCapped(response.body, MAX_KEY_DOCUMENT_BYTES, {
       declaredLength: response.headers.get('content-length'),
@@ -59,16 +64,16 @@ export async function fetchKeyDocument(url: URL, fetcher: Fetcher): Promise<Fetc
       : error instanceof Error
         ? error.message
         : String(error)
-    throw new KeyFetchError(`fetching ${url.href} failed: ${why}`)
+    throw new KeyFetchError(`fetching ${forLog(url)} failed: ${why}`)
   }
   if (bytes === undefined) {
-    throw new KeyFetchError(`${url.href} is larger than ${String(MAX_KEY_DOCUMENT_BYTES)} bytes`)
+    throw new KeyFetchError(`${forLog(url)} is larger than ${String(MAX_KEY_DOCUMENT_BYTES)} bytes`)
   }
   let json: unknown
   try {
     json = JSON.parse(UTF8.decode(bytes))
   } catch {
-    throw new KeyFetchError(`${url.href} is not JSON`)
+    throw new KeyFetchError(`${forLog(url)} is not JSON`)
   }
   return { json, maxAgeSeconds: maxAgeOf(response.headers.get('cache-control')) }
 }

@@ -8,6 +8,7 @@
  * AWS's "Unauthorized" (the `'unauthorized'` result), 403 is a denial.
  */
 import { GatewayError } from '../../../errors/gateway-error'
+import { lambdaInvokeUrl, serviceBinding } from '../../../integrations/service-binding'
 import type { RequestContext } from '../../../pipeline/types'
 import { readCapped } from '../../../streams/read-capped'
 import type { AuthorizerTarget } from './compile'
@@ -19,15 +20,6 @@ export type AuthorizerAnswer =
   | { readonly kind: 'json'; readonly value: unknown; readonly bytes: number }
   | { readonly kind: 'unauthorized' }
   | { readonly kind: 'forbidden' }
-
-function isFetcher(value: unknown): value is Fetcher {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    'fetch' in value &&
-    typeof value.fetch === 'function'
-  )
-}
 
 function failure(reason: string): GatewayError {
   return new GatewayError('AUTHORIZER_FAILURE', { reason })
@@ -51,12 +43,11 @@ function send(
     redirect: 'manual',
   }
   if (target.kind === 'url') return fetch(target.url, init)
-  const binding: unknown = ctx.env[target.binding]
-  if (!isFetcher(binding)) {
+  const binding = serviceBinding(ctx.env, target.binding)
+  if (binding === undefined) {
     throw unreachable(`authorizer binding ${target.binding} is not a service binding`)
   }
-  const url = `https://lambda.portico.invalid/2015-03-31/functions/${target.binding}/invocations`
-  return binding.fetch(url, init)
+  return binding.fetch(lambdaInvokeUrl(target.binding), init)
 }
 
 async function exchange(
