@@ -259,6 +259,23 @@ describe('topics over real sockets', () => {
     }
   })
 
+  it('keeps subscriptions across an idle period long enough for the hub to hibernate', async () => {
+    const clients = [await connect(), await connect()]
+    for (const c of clients) {
+      const path = `/dev/@connections/${c.connectionId}/topics`
+      expect((await portico('POST', path, '{"topics":["idle"]}')).status).toBe(200)
+    }
+    // workerd hibernates an object whose sockets are idle for ~10 s; subscriptions live in the
+    // hub's SQLite index and the sockets' attachments, not in memory.
+    await new Promise((r) => setTimeout(r, 12_000))
+    const res = await portico('POST', '/dev/@topics/idle', 'after-idle')
+    expect(res.json()).toEqual({ delivered: 2, dropped: 0 })
+    for (const c of clients) {
+      await c.waitFor(1)
+      expect(c.received).toEqual(['after-idle'])
+    }
+  }, 30_000)
+
   it('closes a subscriber that stopped reading with 1013 without delaying the others', async () => {
     const ack = (n: number) => JSON.stringify({ action: '$portico.ack', count: n })
     const slow = await connect()
