@@ -78,8 +78,7 @@ export function selectSubprotocol(offered: string | null, chosen: string | null)
   return list[0]
 }
 
-async function checkConnectionRate(ctx: RequestContext, perSecond: number | undefined) {
-  if (perSecond === undefined) return
+async function checkConnectionRate(ctx: RequestContext, perSecond: number) {
   const who =
     ctx.identity.apiKeyId === undefined ? `ip:${ctx.clientIp}` : `key:${ctx.identity.apiKeyId}`
   const name = `wsconnect:${ctx.api.id}:${ctx.stage.name}:${who}`

@@ -5,6 +5,7 @@ import { checkOrigin, selectSubprotocol } from '../../src/websocket/connect-hand
 import type { WebSocketCall } from '../../src/websocket/event'
 import { compileRouteSelection, selectRouteKey } from '../../src/websocket/route-selection'
 import { renderTemplate } from '../../src/websocket/template'
+import { webSocketLimits } from '../../src/websocket/settings'
 import { webSocketIssues } from '../../src/websocket/validate-websocket'
 
 function selector(expression: string) {
@@ -177,5 +178,34 @@ describe('WebSocket write-time checks', () => {
     delete without.routeSelectionExpression
     expect(paths(without)).toEqual(['/routeSelectionExpression'])
     expect(paths({ ...without, protocolType: 'HTTP' })).toEqual([])
+  })
+})
+
+describe('limits', () => {
+  const api = (webSocket?: ApiConfig['webSocket']): ApiConfig => ({
+    schemaVersion: 1,
+    id: 'abc123defg',
+    name: 'ws',
+    protocolType: 'WEBSOCKET',
+    createdDate: '2026-11-28T00:00:00Z',
+    routes: [],
+    integrations: [],
+    ...(webSocket === undefined ? {} : { webSocket }),
+  })
+
+  it("defaults to AWS's limits, including 500 new connections per second", () => {
+    expect(webSocketLimits(api())).toEqual({
+      maxMessageBytes: 131072,
+      idleTimeoutMs: 600_000,
+      maxConnectionMs: 7_200_000,
+      newConnectionsPerSecond: 500,
+      maxQueuedMessages: 1000,
+    })
+  })
+
+  it('takes configured values over the defaults', () => {
+    const limits = webSocketLimits(api({ newConnectionsPerSecond: 3, maxMessageBytes: 10 }))
+    expect(limits.newConnectionsPerSecond).toBe(3)
+    expect(limits.maxMessageBytes).toBe(10)
   })
 })
