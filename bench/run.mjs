@@ -34,6 +34,7 @@ import { dirname, join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { gzipSync } from 'node:zlib'
 import { exportJWK, generateKeyPair, SignJWT } from 'jose'
+import { applyD1Migrations, killGroup, wranglerVars } from './lib/gateway-harness.mjs'
 
 process.env.WRANGLER_SEND_METRICS = 'false'
 process.env.CLOUDFLARE_CF_FETCH_ENABLED = 'false'
@@ -210,20 +211,6 @@ function withTimeout(promise, ms, what) {
       timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms)
     }),
   ]).finally(() => clearTimeout(timer))
-}
-
-/** Kill a spawned child's whole process group (npx → sh → node, taskset → wrk). */
-function killGroup(child, signal = 'SIGKILL') {
-  if (child.exitCode !== null || child.signalCode !== null) return
-  try {
-    process.kill(-child.pid, signal)
-  } catch {
-    try {
-      child.kill(signal)
-    } catch {
-      /* already gone */
-    }
-  }
 }
 
 /** Direct children of this process, from /proc (pid + command name). */
@@ -476,22 +463,6 @@ async function startUpstream(port) {
   return server
 }
 
-/** `[vars]` of wrangler.toml (flat `KEY = "value"` lines only, which is all it has). */
-function wranglerVars() {
-  const toml = readFileSync(join(ROOT, 'wrangler.toml'), 'utf8')
-  const vars = {}
-  let inVars = false
-  for (const line of toml.split('\n')) {
-    const trimmed = line.trim()
-    if (trimmed.startsWith('[')) inVars = trimmed === '[vars]'
-    else if (inVars) {
-      const m = /^([A-Za-z_][A-Za-z0-9_]*)\s*=\s*"([^"]*)"/.exec(trimmed)
-      if (m) vars[m[1]] = m[2]
-    }
-  }
-  return vars
-}
-
 const workerLogs = {}
 /** label → pid of the workerd process serving it. */
 const workerdPids = {}
@@ -524,22 +495,6 @@ async function startMiniflare(label, port, workerOptions) {
   // The workerd process serving this instance: CPU per request is read from it.
   workerdPids[label] = childProcesses().find((p) => p.comm === 'workerd' && !before.has(p.pid))?.pid
   return mf
-}
-
-/** D1 migrations (best effort: the benchmark route does not touch D1). */
-async function applyMigrations(mf) {
-  const db = await mf.getD1Database('DB')
-  const dir = join(ROOT, 'migrations')
-  for (const file of readdirSync(dir)
-    .filter((f) => f.endsWith('.sql'))
-    .sort()) {
-    const sql = readFileSync(join(dir, file), 'utf8').replace(/--[^\n]*/g, '')
-    const statements = sql
-      .split(';')
-      .map((s) => s.trim())
-      .filter(Boolean)
-    if (statements.length > 0) await db.batch(statements.map((s) => db.prepare(s)))
-  }
 }
 
 /** The benchmark API, written straight into KV as a user with `wrangler kv` would. */
@@ -1387,14 +1342,14 @@ async function main() {
         d1Databases: ['DB'],
         // wrangler.toml's [[durable_objects.bindings]] (SQLite-backed, [[migrations]] v1).
         durableObjects: { RATE_LIMITER: { className: 'RateLimiter', useSQLite: true } },
-        bindings: { ...wranglerVars() },
+        bindings: { ...wranglerVars(ROOT) },
         // WORKER integrations only; the benchmark API has none.
         serviceBindings: {
           DEMO_BACKEND: () => new Response('not part of the benchmark', { status: 503 }),
         },
       })
       try {
-        await applyMigrations(mf)
+        await applyD1Migrations(mf, ROOT)
         await seedKeys(mf)
         log(`D1: migrations applied, ${Object.keys(BENCH_PLANS).length} usage plans + keys seeded`)
       } catch (e) {

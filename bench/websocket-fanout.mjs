@@ -21,13 +21,14 @@
 //      WS_BENCH_CONNECT_CONCURRENCY (50), WS_BENCH_PAYLOAD_BYTES (128), WS_BENCH_PORT (18790),
 //      WS_BENCH_TIMEOUT (300 s, the watchdog), BENCH_SKIP_BUNDLE=1 (reuse bench/.out-ws).
 import { spawn } from 'node:child_process'
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { Agent, request as httpRequest } from 'node:http'
 import os from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { AwsV4Signer } from 'aws4fetch'
 import WebSocket from 'ws'
+import { applyD1Migrations, killGroup, wranglerVars } from './lib/gateway-harness.mjs'
 
 process.env.WRANGLER_SEND_METRICS = 'false'
 process.env.CLOUDFLARE_CF_FETCH_ENABLED = 'false'
@@ -79,19 +80,6 @@ const stripAnsi = (s) => s.replace(/\u001b\[[0-9;]*[A-Za-z]/g, '')
 // ---------------------------------------------------------------------------------------------
 
 const running = { procs: new Set(), miniflare: undefined, sockets: [], cleaning: undefined }
-
-function killGroup(child) {
-  if (child.exitCode !== null || child.signalCode !== null) return
-  try {
-    process.kill(-child.pid, 'SIGKILL')
-  } catch {
-    try {
-      child.kill('SIGKILL')
-    } catch {
-      /* already gone */
-    }
-  }
-}
 
 function cleanup() {
   running.cleaning ??= (async () => {
@@ -154,21 +142,6 @@ async function bundleGateway() {
   return join(OUT_DIR, main)
 }
 
-/** `[vars]` of wrangler.toml (flat `KEY = "value"` lines only). */
-function wranglerVars() {
-  const vars = {}
-  let inVars = false
-  for (const line of readFileSync(join(ROOT, 'wrangler.toml'), 'utf8').split('\n')) {
-    const trimmed = line.trim()
-    if (trimmed.startsWith('[')) inVars = trimmed === '[vars]'
-    else if (inVars) {
-      const m = /^([A-Za-z_][A-Za-z0-9_]*)\s*=\s*"([^"]*)"/.exec(trimmed)
-      if (m) vars[m[1]] = m[2]
-    }
-  }
-  return vars
-}
-
 /** The `join` route's backend: a Lambda-style answer subscribing the caller to the topic. */
 function joinBackend() {
   return Response.json({
@@ -197,7 +170,7 @@ async function startGateway(scriptPath) {
       WEBSOCKET_HUB: { className: 'WebSocketHub', useSQLite: true },
     },
     bindings: {
-      ...wranglerVars(),
+      ...wranglerVars(ROOT),
       ADMIN_TOKEN,
       ADMIN_ACCESS_KEY_ID: ACCESS_KEY_ID,
       ADMIN_SECRET_ACCESS_KEY: SECRET_ACCESS_KEY,
@@ -211,18 +184,7 @@ async function startGateway(scriptPath) {
     sleep(90_000).then(() => Promise.reject(new Error('gateway start timed out'))),
   ])
   // The admin plane records an audit row per write in D1.
-  const db = await mf.getD1Database('DB')
-  const dir = join(ROOT, 'migrations')
-  for (const file of readdirSync(dir)
-    .filter((f) => f.endsWith('.sql'))
-    .sort()) {
-    const sql = readFileSync(join(dir, file), 'utf8').replace(/--[^\n]*/g, '')
-    const statements = sql
-      .split(';')
-      .map((s) => s.trim())
-      .filter(Boolean)
-    if (statements.length > 0) await db.batch(statements.map((s) => db.prepare(s)))
-  }
+  await applyD1Migrations(mf, ROOT)
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -3,18 +3,13 @@
  * its keys served by an identity provider on 127.0.0.1 (test/support/jwks-server.ts), tokens
  * minted with jose, requests from Node to `wrangler dev`.
  */
-import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from 'jose'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startJwksServer, type JwksServer } from '../support/jwks-server'
 import { admin, callApi, uniqueTag, upstreamHits, upstreamUrl } from './harness'
+import { startTestIdp, TEST_ISSUER, type TestIdp } from './support/test-idp'
 
-const ISSUER = 'https://idp.example.com/'
 const AUDIENCE = 'portico-e2e'
-const KID = 'e2e-key-1'
 
-let idp: JwksServer
-let privateKey: CryptoKey
-let otherKey: CryptoKey
+let idp: TestIdp
 let apiId: string
 
 /** The admin response's `field` (an id), failing loudly on an error status. */
@@ -37,27 +32,8 @@ function ok(res: { status: number; text: string }, what: string): void {
   }
 }
 
-function token(key: CryptoKey, claims: Record<string, unknown> = {}): Promise<string> {
-  const now = Math.floor(Date.now() / 1000)
-  return new SignJWT({
-    iss: ISSUER,
-    aud: AUDIENCE,
-    sub: 'e2e-user',
-    iat: now,
-    exp: now + 300,
-    ...claims,
-  })
-    .setProtectedHeader({ alg: 'RS256', kid: KID })
-    .sign(key)
-}
-
 beforeAll(async () => {
-  idp = await startJwksServer()
-  const pair = await generateKeyPair('RS256')
-  privateKey = pair.privateKey
-  otherKey = (await generateKeyPair('RS256')).privateKey
-  const jwk = { ...(await exportJWK(pair.publicKey)), kid: KID, alg: 'RS256', use: 'sig' }
-  idp.script('/jwks', { body: JSON.stringify({ keys: [jwk] }) })
+  idp = await startTestIdp(AUDIENCE)
 
   apiId = created(
     await admin('POST', '/v2/apis', {
@@ -84,9 +60,9 @@ beforeAll(async () => {
       authorizerType: 'JWT',
       identitySource: ['$request.header.Authorization'],
       jwtConfiguration: {
-        issuer: ISSUER,
+        issuer: TEST_ISSUER,
         audience: [AUDIENCE],
-        jwksUri: `http://127.0.0.1:${String(idp.port)}/jwks`,
+        jwksUri: idp.jwksUri,
       },
     }),
     'authorizerId',
@@ -114,17 +90,17 @@ describe('JWT authorizer under wrangler dev', () => {
   it('lets a valid token through to the upstream, with keys fetched from the provider', async () => {
     const tag = uniqueTag('jwt-ok')
     const res = await callApi(apiId, '/dev/me', {
-      headers: { authorization: `Bearer ${await token(privateKey)}`, 'x-test-tag': tag },
+      headers: { authorization: `Bearer ${await idp.sign()}`, 'x-test-tag': tag },
     })
     expect(res.status).toBe(200)
     expect(await upstreamHits(tag)).toBe(1)
-    expect(idp.hits('/jwks')).toBeGreaterThanOrEqual(1)
+    expect(idp.jwksHits()).toBeGreaterThanOrEqual(1)
   })
 
   it('answers 401 {"message":"Unauthorized"} to a bad or missing token, never calling the upstream', async () => {
     const tag = uniqueTag('jwt-bad')
-    const forged = await token(otherKey)
-    const expired = await token(privateKey, { exp: Math.floor(Date.now() / 1000) - 60 })
+    const forged = await idp.signForeign()
+    const expired = await idp.sign({ exp: Math.floor(Date.now() / 1000) - 60 })
     for (const authorization of [
       `Bearer ${forged}`,
       `Bearer ${expired}`,

@@ -5,19 +5,14 @@
  * carried the two ways a browser can: in `Sec-WebSocket-Protocol` (`new WebSocket(url,
  * ['bearer', token])`) and in the query string. Every refusal is an HTTP answer before the 101.
  */
-import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from 'jose'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
-import { startJwksServer, type JwksServer } from '../support/jwks-server'
 import { admin, apiHost, gateway, type SimpleResponse } from './harness'
+import { startTestIdp, TEST_ISSUER, type TestIdp } from './support/test-idp'
 
-const ISSUER = 'https://idp.example.com/'
 const AUDIENCE = 'portico-ws-e2e'
-const KID = 'ws-e2e-key-1'
 
-let idp: JwksServer
-let privateKey: CryptoKey
-let otherKey: CryptoKey
+let idp: TestIdp
 let protocolApiId: string
 let queryApiId: string
 
@@ -32,20 +27,6 @@ function field(value: unknown, name: string): string {
   const found: unknown = Reflect.get(Object(value), name)
   if (typeof found !== 'string') throw new Error(`no ${name} in ${JSON.stringify(value)}`)
   return found
-}
-
-function token(key: CryptoKey, claims: Record<string, unknown> = {}): Promise<string> {
-  const now = Math.floor(Date.now() / 1000)
-  return new SignJWT({
-    iss: ISSUER,
-    aud: AUDIENCE,
-    sub: 'ws-user',
-    iat: now,
-    exp: now + 300,
-    ...claims,
-  })
-    .setProtectedHeader({ alg: 'RS256', kid: KID })
-    .sign(key)
 }
 
 /** A MOCK integration answering `body` for every call. */
@@ -91,9 +72,9 @@ async function jwtWebSocketApi(name: string, identitySource: string): Promise<st
         authorizerType: 'JWT',
         identitySource: [identitySource],
         jwtConfiguration: {
-          issuer: ISSUER,
+          issuer: TEST_ISSUER,
           audience: [AUDIENCE],
-          jwksUri: `http://127.0.0.1:${String(idp.port)}/jwks`,
+          jwksUri: idp.jwksUri,
         },
       }),
       'authorizer'
@@ -125,12 +106,7 @@ async function jwtWebSocketApi(name: string, identitySource: string): Promise<st
 }
 
 beforeAll(async () => {
-  idp = await startJwksServer()
-  const pair = await generateKeyPair('RS256')
-  privateKey = pair.privateKey
-  otherKey = (await generateKeyPair('RS256')).privateKey
-  const jwk = { ...(await exportJWK(pair.publicKey)), kid: KID, alg: 'RS256', use: 'sig' }
-  idp.script('/jwks', { body: JSON.stringify({ keys: [jwk] }) })
+  idp = await startTestIdp(AUDIENCE)
   protocolApiId = await jwtWebSocketApi(
     'e2e-ws-jwt-protocol',
     '$request.header.Sec-WebSocket-Protocol'
@@ -209,13 +185,13 @@ describe('$connect with a JWT in Sec-WebSocket-Protocol', () => {
   it('refuses an invalid, a foreign-signed and an expired token with 401', async () => {
     const past = Math.floor(Date.now() / 1000) - 3600
     expect(await refusedWith(protocolApiId, ['bearer', 'not.a.jwt'])).toBe(401)
-    expect(await refusedWith(protocolApiId, ['bearer', await token(otherKey)])).toBe(401)
-    const expired = await token(privateKey, { iat: past - 60, exp: past })
+    expect(await refusedWith(protocolApiId, ['bearer', await idp.signForeign()])).toBe(401)
+    const expired = await idp.sign({ iat: past - 60, exp: past })
     expect(await refusedWith(protocolApiId, ['bearer', expired])).toBe(401)
   })
 
   it('accepts a valid token as a browser sends it and echoes the subprotocol bearer', async () => {
-    const result = await opened(protocolApiId, ['bearer', await token(privateKey)])
+    const result = await opened(protocolApiId, ['bearer', await idp.sign()])
     if (result.kind !== 'open') throw new Error('unreachable')
     expect(result.protocol).toBe('bearer')
     result.ws.send('hello')
@@ -229,14 +205,14 @@ describe('$connect with a JWT in Sec-WebSocket-Protocol', () => {
 describe('$connect with a JWT in the query string', () => {
   it('refuses a missing, an invalid and an expired token with 401', async () => {
     const past = Math.floor(Date.now() / 1000) - 3600
-    const expired = await token(privateKey, { iat: past - 60, exp: past })
+    const expired = await idp.sign({ iat: past - 60, exp: past })
     expect(await refusedWith(queryApiId, [])).toBe(401)
     expect(await refusedWith(queryApiId, [], '?token=not.a.jwt')).toBe(401)
     expect(await refusedWith(queryApiId, [], `?token=${expired}`)).toBe(401)
   })
 
   it('accepts a valid token from the query string with a 101', async () => {
-    const result = await opened(queryApiId, [], `?token=${await token(privateKey)}`)
+    const result = await opened(queryApiId, [], `?token=${await idp.sign()}`)
     if (result.kind !== 'open') throw new Error('unreachable')
     expect(result.protocol).toBe('')
     result.ws.send('hello')

@@ -6,7 +6,6 @@
  * execute-api host before SigV4 signs (signing name `execute-api`).
  */
 import {
-  ApiGatewayManagementApiClient,
   DeleteConnectionCommand,
   ForbiddenException,
   GetConnectionCommand,
@@ -25,43 +24,16 @@ import { AwsV4Signer } from 'aws4fetch'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
 import { apiHost, callHost, gateway, type SimpleResponse } from './harness'
-import { httpApiClient } from './support/aws-clients'
+import { httpApiClient, managementClient as stageClient } from './support/aws-clients'
+
+/** The SDK client for this file's API, stage `dev`. */
+function managementClient(secretAccessKey?: string) {
+  return stageClient(apiId, 'dev', secretAccessKey)
+}
 
 const admin = httpApiClient()
 let apiId = ''
 const sockets: WebSocket[] = []
-
-function hasHeaders(value: unknown): value is { headers: Record<string, string> } {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    'headers' in value &&
-    typeof value.headers === 'object' &&
-    value.headers !== null
-  )
-}
-
-function managementClient(secretAccessKey?: string): ApiGatewayManagementApiClient {
-  const g = gateway()
-  const client = new ApiGatewayManagementApiClient({
-    endpoint: `http://127.0.0.1:${String(g.port)}/dev`,
-    region: 'eu-central-1',
-    credentials: {
-      accessKeyId: g.accessKeyId,
-      secretAccessKey: secretAccessKey ?? g.secretAccessKey,
-    },
-    maxAttempts: 1,
-  })
-  const host = apiHost(apiId)
-  client.middlewareStack.add(
-    (next) => (args) => {
-      if (hasHeaders(args.request)) args.request.headers.host = host
-      return next(args)
-    },
-    { step: 'build', name: 'porticoApiHost', priority: 'high' }
-  )
-  return client
-}
 
 interface Client {
   ws: WebSocket

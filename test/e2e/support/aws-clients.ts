@@ -4,6 +4,7 @@
  * SigV4 signer runs (finalizeRequest step), so the signature covers the admin host.
  */
 import { APIGatewayClient } from '@aws-sdk/client-api-gateway'
+import { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagementapi'
 import { ApiGatewayV2Client } from '@aws-sdk/client-apigatewayv2'
 import { inject } from 'vitest'
 
@@ -18,7 +19,7 @@ function hasHeaders(value: unknown): value is { headers: Record<string, string> 
 }
 
 /** Runs before the SDK's own host-header middleware (build step, priority low). */
-const HOST_OPTIONS = { step: 'build', name: 'porticoAdminHost', priority: 'high' } as const
+const HOST_OPTIONS = { step: 'build', name: 'porticoHost', priority: 'high' } as const
 
 function common(): {
   endpoint: string
@@ -38,8 +39,8 @@ function common(): {
   }
 }
 
-/** A build-step middleware setting `Host` to the admin host, before SigV4 signs the request. */
-function adminHost(host: string) {
+/** A build-step middleware setting `Host` (admin or API host) before SigV4 signs the request. */
+function withHost(host: string) {
   return <A extends { request: unknown }, R>(next: (args: A) => Promise<R>) =>
     (args: A): Promise<R> => {
       if (hasHeaders(args.request)) args.request.headers.host = host
@@ -51,7 +52,7 @@ function adminHost(host: string) {
 export function restApiClient(): APIGatewayClient {
   const { host, ...config } = common()
   const client = new APIGatewayClient(config)
-  client.middlewareStack.add(adminHost(host), HOST_OPTIONS)
+  client.middlewareStack.add(withHost(host), HOST_OPTIONS)
   return client
 }
 
@@ -59,6 +60,27 @@ export function restApiClient(): APIGatewayClient {
 export function httpApiClient(): ApiGatewayV2Client {
   const { host, ...config } = common()
   const client = new ApiGatewayV2Client(config)
-  client.middlewareStack.add(adminHost(host), HOST_OPTIONS)
+  client.middlewareStack.add(withHost(host), HOST_OPTIONS)
+  return client
+}
+
+/**
+ * `@aws-sdk/client-apigatewaymanagementapi` for an API's stage: endpoint
+ * `http://127.0.0.1:PORT/{stage}`, `Host` set to `{apiId}.execute-api.localhost` (signing name
+ * `execute-api`), the admin key pair unless `secretAccessKey` overrides its secret.
+ */
+export function managementClient(
+  apiId: string,
+  stage: string,
+  secretAccessKey?: string
+): ApiGatewayManagementApiClient {
+  const { endpoint, credentials, maxAttempts } = common()
+  const client = new ApiGatewayManagementApiClient({
+    endpoint: `${endpoint}/${stage}`,
+    region: 'eu-central-1',
+    credentials: { ...credentials, ...(secretAccessKey === undefined ? {} : { secretAccessKey }) },
+    maxAttempts,
+  })
+  client.middlewareStack.add(withHost(`${apiId}.execute-api.localhost`), HOST_OPTIONS)
   return client
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { upstream, dataPlane } from '../../../support/seed'
+import { dataPlane, upstream, writeStage } from '../../../support/seed'
+import { admin } from '../../../admin/helpers'
 import { insertKey, insertPlan } from '../../support'
 import { bindingCalls, receivedEvent, seedAuthorizedApi, token } from './support'
 
@@ -104,6 +105,37 @@ describe('REQUEST authorizer, payload 1.0 (REST)', () => {
     expect((await send()).status).toBe(200)
     expect(await bindingCalls(value)).toBe(1)
     await new Promise((resolve) => setTimeout(resolve, 1100))
+    expect((await send()).status).toBe(200)
+    expect(await bindingCalls(value)).toBe(2)
+  })
+
+  it('calls again after FlushStageAuthorizersCache, for every identity of the stage', async () => {
+    const { host, apiId } = await restApi()
+    const value = token('allow-wildcard')
+    const send = () => call(host, '/dev/pets/1?tenant=t1', { 'x-token': value })
+    expect((await send()).status).toBe(200)
+    expect((await send()).status).toBe(200)
+    expect(await bindingCalls(value)).toBe(1)
+    const flushed = await admin('DELETE', `/restapis/${apiId}/stages/dev/cache/authorizers`)
+    expect(flushed.status).toBe(202)
+    expect((await send()).status).toBe(200)
+    expect(await bindingCalls(value)).toBe(2)
+    expect((await send()).status).toBe(200)
+    expect(await bindingCalls(value)).toBe(2)
+  })
+
+  it('calls again in every isolate once the stage carries a new authorizer cache generation', async () => {
+    // What another isolate's flush leaves behind: only the stage document changed (no in-memory
+    // drop here); this isolate must stop using its entries after its config reload.
+    const { host, apiId, deploymentId } = await restApi()
+    const value = token('allow-wildcard')
+    const send = () => call(host, '/dev/pets/1?tenant=t1', { 'x-token': value })
+    expect((await send()).status).toBe(200)
+    expect(await bindingCalls(value)).toBe(1)
+    await writeStage({ apiId, stageName: 'dev', deploymentId, authorizerCacheGeneration: 1 })
+    // CONFIG_CACHE_SECONDS is 1 in tests; the reload happens within two windows.
+    await new Promise((resolve) => setTimeout(resolve, 2100))
+    expect((await send()).status).toBe(200)
     expect((await send()).status).toBe(200)
     expect(await bindingCalls(value)).toBe(2)
   })
